@@ -1,0 +1,19 @@
+package io.linkgate.router;
+
+/**
+ * One device's downlink, as the session registry knows it.
+ *
+ * @param userId the authenticated user
+ * @param deviceId the device, as named in its {@code Hello}
+ * @param sessionId the downlink session (the {@code Welcome.session_id})
+ * @param nodeId the node holding the connection
+ * @param ackedSeq the highest seq the device acknowledged (cumulative; 0 for none)
+ */
+public record DeviceSession(
+    String userId, String deviceId, String sessionId, String nodeId, long ackedSeq) {
+
+  /** The same session with a higher acked seq (never lower). */
+  public DeviceSession withAckedSeq(long seq) {
+    return seq <= ackedSeq ? this : new DeviceSession(userId, deviceId, sessionId, nodeId, seq);
+  }
+}

@@ -1,0 +1,324 @@
+package io.linkgate.router;
+
+import io.linkgate.api.auth.Authenticator;
+import io.linkgate.api.proto.GoAway;
+import io.linkgate.api.proto.Hello;
+import io.linkgate.api.proto.Push;
+import io.linkgate.api.transport.ConnectionInfo;
+import io.linkgate.api.transport.DownlinkChannel;
+import io.linkgate.api.transport.DownlinkSession;
+import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.UplinkSession;
+import io.linkgate.router.internal.Engine;
+import io.linkgate.router.internal.Ids;
+import io.linkgate.router.internal.RouterConfig;
+import io.linkgate.router.store.RouterStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Sessions, delivery, per-user seq and inbox, acks, rooms and uplink handling: the core that
+ * transports hand their connections to, and that a business service can embed with no transport at
+ * all to push to users.
+ *
+ * <p>Delivery guarantees. Every direct push gets the next seq of its user and is kept in the user's
+ * bounded inbox (the last {@code inboxCapacity} pushes). Each downlink receives its user's pushes in
+ * seq order with no gap and no duplicate: after {@code Hello.resume_from_seq} the inbox is replayed,
+ * then live pushes follow. When the inbox no longer holds the whole range, {@code Welcome.resumed}
+ * is false and the client must full-sync; when the store lost the user's state (the in-memory store
+ * evicts users idle for long, or when too many users are held) the user's {@code epoch} changes and
+ * seqs restart at 1. Clients must compare {@code Welcome.epoch} with the one they hold and resync
+ * when it changed: {@code resumed} alone cannot tell, because {@code Hello} does not carry the
+ * client's epoch. Rooms are best effort: seq 0, nothing kept.
+ *
+ * <p>Default handling of a client's {@code Send} (replaced by a {@link BusinessHandler} set in the
+ * builder): {@code to=user:X} pushes to X and a copy to the sender, in the sender's own seq space and
+ * to all the sender's devices including the sending one, so that every device of a user sees a
+ * gap-free seq stream; {@code to=room:R} publishes to the room. A send is idempotent by (user,
+ * client_msg_id) within {@code dedupTtl}: a retry gets the first {@code SendAck} and nothing is
+ * delivered twice. {@code Push.from} is always the authenticated sender.
+ *
+ * <p>All methods are non-blocking and thread-safe.
+ */
+public final class Router implements SessionHandler, AutoCloseable {
+  private final Engine engine;
+
+  private Router(RouterConfig config) {
+    this.engine = new Engine(this, config);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String nodeId() {
+    return engine.nodeId();
+  }
+
+  /**
+   * Pushes {@code message} to every device of {@code userId}: assigns the user's next seq, keeps it
+   * in the inbox, and delivers to the devices online now (offline devices get it when they resume).
+   *
+   * @return the push as delivered (with its seq and msg id), once it is in the inbox; a stage failed
+   *     with a {@link io.linkgate.api.GatewayException} {@code INVALID_ARGUMENT} for a bad user id
+   */
+  public CompletionStage<Push> push(String userId, Message message) {
+    Objects.requireNonNull(message, "message");
+    return engine.push(userId, message);
+  }
+
+  /**
+   * Sends {@code message} to the current subscribers of {@code room}: best effort, seq 0, encoded
+   * once and shared by every local subscriber; other nodes sharing the store deliver to theirs.
+   *
+   * @return how many local subscribers took it
+   */
+  public CompletionStage<Integer> publishToRoom(String room, Message message) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(message, "message");
+    return engine.publishToRoom(room, message);
+  }
+
+  /**
+   * {@link #push Pushes} {@code message} to every user with a connected device (each in their own
+   * seq space).
+   *
+   * @return how many users it was pushed to
+   */
+  public CompletionStage<Integer> broadcast(Message message) {
+    Objects.requireNonNull(message, "message");
+    return engine.broadcast(message);
+  }
+
+  /** The user's connected devices, on any node (through a short-lived cache). */
+  public CompletionStage<List<DeviceSession>> sessionsOf(String userId) {
+    Objects.requireNonNull(userId, "userId");
+    return engine.sessionsOf(userId);
+  }
+
+  public CompletionStage<Boolean> isOnline(String userId) {
+    return sessionsOf(userId).thenApply(s -> !s.isEmpty());
+  }
+
+  /** Downlinks attached to this router now. */
+  public int localDownlinkCount() {
+    return engine.localDownlinkCount();
+  }
+
+  /** Rooms with at least one subscriber on this router now. */
+  public int localRoomCount() {
+    return engine.localRoomCount();
+  }
+
+  /**
+   * Sends {@code goAway} on every local downlink and closes them; refuses new downlinks from then
+   * on. Used when the node shuts down: clients reconnect elsewhere and resume.
+   */
+  public void drain(GoAway goAway) {
+    engine.drain(Objects.requireNonNull(goAway, "goAway"));
+  }
+
+  /** Closes every local downlink and stops; closes the store if the router created it. Idempotent. */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /**
+   * Authenticates the {@code Hello} (failure: {@code UNAUTHENTICATED}), checks it ({@code
+   * INVALID_ARGUMENT} unless the role is {@code DOWNLINK} and {@code device_id} is set), attaches the
+   * device (closing its previous downlink with a {@code GoAway}), sends {@code Welcome} and replays
+   * the inbox after {@code resume_from_seq}.
+   */
+  @Override
+  public CompletionStage<DownlinkSession> openDownlink(
+      Hello hello, ConnectionInfo info, DownlinkChannel channel) {
+    return engine.openDownlink(hello, info, channel);
+  }
+
+  /**
+   * Authenticates an uplink. Its session answers {@code Send} with the business handler's {@code
+   * SendAck} or {@code Error}; {@code PushAck}, {@code Subscribe} and {@code Unsubscribe} apply to
+   * the same device's downlink on this node; {@code Ping} gets {@code Pong}.
+   */
+  @Override
+  public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
+    return engine.openUplink(hello, info);
+  }
+
+  @Override
+  public String toString() {
+    return "Router{" + nodeId() + "}";
+  }
+
+  /** Builds a {@link Router}. Only {@link #authenticator} is required. */
+  public static final class Builder {
+    private String nodeId;
+    private Authenticator authenticator;
+    private int inboxCapacity = 1000;
+    private long inboxMaxUsers = 100_000;
+    private Duration inboxIdleTtl = Duration.ofHours(24);
+    private long dedupCapacity = 100_000;
+    private Duration dedupTtl = Duration.ofMinutes(10);
+    private long sessionCacheSize = 100_000;
+    private Duration sessionCacheTtl = Duration.ofSeconds(2);
+    private BusinessHandler businessHandler;
+    private RouterStore store;
+    private Clock clock = Clock.systemUTC();
+    private int maxDevicesPerUser = 32;
+    private int maxRoomsPerSession = 64;
+
+    private Builder() {}
+
+    /** This node's id, as in {@code Welcome.node_id} and the registry; default random. */
+    public Builder nodeId(String nodeId) {
+      Objects.requireNonNull(nodeId, "nodeId");
+      if (nodeId.isBlank()) {
+        throw new IllegalArgumentException("nodeId is blank");
+      }
+      this.nodeId = nodeId;
+      return this;
+    }
+
+    /** Required: turns tokens into user ids ({@link Hs256Authenticator} for JWTs). */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Pushes kept per user by the default in-memory store; default 1,000. */
+    public Builder inboxCapacity(int inboxCapacity) {
+      this.inboxCapacity = positive("inboxCapacity", inboxCapacity);
+      return this;
+    }
+
+    /**
+     * Users whose seq space and inbox the default in-memory store keeps, default 100,000; past it
+     * the least recently used are dropped (their epoch changes). Bounds memory at about {@code
+     * inboxMaxUsers * inboxCapacity} pushes.
+     */
+    public Builder inboxMaxUsers(long inboxMaxUsers) {
+      this.inboxMaxUsers = positive("inboxMaxUsers", inboxMaxUsers);
+      return this;
+    }
+
+    /** The default in-memory store drops users not pushed to or resumed for this long; default 24 h. */
+    public Builder inboxIdleTtl(Duration inboxIdleTtl) {
+      this.inboxIdleTtl = positive("inboxIdleTtl", inboxIdleTtl);
+      return this;
+    }
+
+    /** How many (user, client_msg_id) answers are kept for idempotent resends; default 100,000. */
+    public Builder dedupCapacity(int dedupCapacity) {
+      this.dedupCapacity = positive("dedupCapacity", dedupCapacity);
+      return this;
+    }
+
+    /** How long a resend is recognised; default 10 minutes. */
+    public Builder dedupTtl(Duration dedupTtl) {
+      this.dedupTtl = positive("dedupTtl", dedupTtl);
+      return this;
+    }
+
+    /** How long a session lookup is cached; default 2 s (local changes invalidate at once). */
+    public Builder sessionCacheTtl(Duration sessionCacheTtl) {
+      Objects.requireNonNull(sessionCacheTtl, "sessionCacheTtl");
+      if (sessionCacheTtl.isNegative()) {
+        throw new IllegalArgumentException("sessionCacheTtl is negative");
+      }
+      this.sessionCacheTtl = sessionCacheTtl;
+      return this;
+    }
+
+    /** How many users' session lookups are cached; default 100,000. */
+    public Builder sessionCacheSize(long sessionCacheSize) {
+      this.sessionCacheSize = positive("sessionCacheSize", sessionCacheSize);
+      return this;
+    }
+
+    /** Replaces the default handling of {@code Send} (direct messages and rooms). */
+    public Builder businessHandler(BusinessHandler businessHandler) {
+      this.businessHandler = Objects.requireNonNull(businessHandler, "businessHandler");
+      return this;
+    }
+
+    /**
+     * The store; default a new in-memory one. A store given here is not closed by the router, and
+     * its own settings apply instead of {@code inboxCapacity}, {@code inboxMaxUsers} and {@code
+     * inboxIdleTtl}.
+     */
+    public Builder store(RouterStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** The clock behind {@code server_time_ms}; default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Downlinks one user may hold on this node at once; default 32. */
+    public Builder maxDevicesPerUser(int max) {
+      this.maxDevicesPerUser = positive("maxDevicesPerUser", max);
+      return this;
+    }
+
+    /** Rooms one downlink may be subscribed to at once; default 64. */
+    public Builder maxRoomsPerSession(int max) {
+      this.maxRoomsPerSession = positive("maxRoomsPerSession", max);
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if no authenticator was set
+     */
+    public Router build() {
+      if (authenticator == null) {
+        throw new IllegalStateException(
+            "Router needs an authenticator (for example new Hs256Authenticator(secret))");
+      }
+      boolean ownsStore = store == null;
+      RouterStore s = ownsStore ? RouterStore.inMemory(inboxCapacity, inboxMaxUsers, inboxIdleTtl) : store;
+      return new Router(
+          new RouterConfig(
+              nodeId != null ? nodeId : Ids.randomNodeId(),
+              authenticator,
+              s,
+              ownsStore,
+              clock,
+              businessHandler,
+              dedupCapacity,
+              dedupTtl,
+              sessionCacheSize,
+              sessionCacheTtl,
+              maxDevicesPerUser,
+              maxRoomsPerSession));
+    }
+
+    private static int positive(String what, int v) {
+      if (v <= 0) {
+        throw new IllegalArgumentException(what + " must be positive, got " + v);
+      }
+      return v;
+    }
+
+    private static long positive(String what, long v) {
+      if (v <= 0) {
+        throw new IllegalArgumentException(what + " must be positive, got " + v);
+      }
+      return v;
+    }
+
+    private static Duration positive(String what, Duration d) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.linkgate.router.internal;
+
+import io.linkgate.api.GatewayException;
+import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.api.proto.Frame;
+import io.linkgate.api.proto.Send;
+import io.linkgate.api.proto.SendAck;
+import io.linkgate.router.BusinessHandler;
+import io.linkgate.router.Message;
+import io.linkgate.router.SendContext;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What a router does with {@code Send} when no business handler is set.
+ *
+ * <ul>
+ *   <li>{@code user:X}: pushed to X, and a copy pushed to the sender. The copy takes a seq in the
+ *       sender's own space and goes to all the sender's devices, the sending one included: every
+ *       device of a user sees every seq, which is what keeps each device's stream gap-free. A client
+ *       recognises its own message by {@code from} and {@code msg_id}. Sending to yourself is one push.
+ *   <li>{@code room:R}: fan-out to R's current subscribers, best effort, seq 0.
+ * </ul>
+ *
+ * The SendAck is returned once the pushes are in the inboxes.
+ */
+final class DefaultBusinessHandler implements BusinessHandler {
+  private static final String USER = "user:";
+  private static final String ROOM = "room:";
+
+  private final Engine engine;
+
+  DefaultBusinessHandler(Engine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public CompletionStage<Frame> onSend(SendContext ctx, Send send) {
+    String to = send.getTo();
+    String sender = ctx.identity().userId();
+    String msgId = engine.nextMsgId();
+    long now = engine.clock().millis();
+    Message message = new Message(sender, to, send.getPayload(), send.getHeadersMap());
+    CompletionStage<?> done;
+    if (to.startsWith(USER) && to.length() > USER.length()) {
+      String target = to.substring(USER.length());
+      Engine.checkId("user id", target);
+      CompletionStage<?> toTarget = engine.push(target, msgId, now, message);
+      done =
+          target.equals(sender)
+              ? toTarget
+              : toTarget.thenCombine(engine.push(sender, msgId, now, message), (a, b) -> a);
+    } else if (to.startsWith(ROOM) && to.length() > ROOM.length()) {
+      done = engine.publishToRoom(to.substring(ROOM.length()), msgId, now, message);
+    } else {
+      return CompletableFuture.failedFuture(
+          new GatewayException(
+              ErrorCode.INVALID_ARGUMENT,
+              "Send.to must be user:<id> or room:<id>, got '" + Engine.abbreviate(to) + "'",
+              send.getClientMsgId()));
+    }
+    Frame ack =
+        Frame.newBuilder()
+            .setSendAck(
+                SendAck.newBuilder()
+                    .setClientMsgId(send.getClientMsgId())
+                    .setMsgId(msgId)
+                    .setServerTimeMs(now))
+            .build();
+    return done.thenApply(x -> ack);
+  }
+}

@@ -1,0 +1,442 @@
+package io.linkgate.router.internal;
+
+import io.linkgate.api.EncodedFrame;
+import io.linkgate.api.Frames;
+import io.linkgate.api.GatewayException;
+import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.api.proto.Frame;
+import io.linkgate.api.proto.GoAway;
+import io.linkgate.api.proto.Hello;
+import io.linkgate.api.proto.Push;
+import io.linkgate.api.proto.Welcome;
+import io.linkgate.api.transport.ConnectionInfo;
+import io.linkgate.api.transport.DownlinkChannel;
+import io.linkgate.api.transport.DownlinkSession;
+import io.linkgate.router.DeviceSession;
+import io.linkgate.router.store.Inboxes;
+import io.linkgate.router.store.SessionRegistry;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's downlinks: the handshake, in-order delivery with gap filling, acks, and cleanup.
+ *
+ * <p>Ordering: everything written to one user's channels (Welcome, replay, live pushes, fills) is
+ * written while holding that user's {@link LocalUser} monitor, and a push is only written when its
+ * seq directly follows the last one the session got. A session is attached (HANDSHAKING) before the
+ * inbox is read, so a push that races the handshake is either in what the read returns or is seen
+ * by the session and then fetched by a fill: nothing is lost, nothing is sent twice.
+ *
+ * <p>Lock order: a user's monitor, then a session's monitor, then map bins. Nothing here takes a
+ * user's monitor inside a map operation, so a channel closing re-entrantly cannot deadlock.
+ */
+final class Downlinks {
+  private static final Logger log = LoggerFactory.getLogger(Downlinks.class);
+
+  static final CompletionStage<Frame> EMPTY =
+      CompletableFuture.completedStage(Frame.getDefaultInstance());
+  static final String REPLACED = "replaced by a newer connection of the same device";
+  /** A fill that returns nothing new is retried this many times before waiting for the next push. */
+  private static final int MAX_FILL_RETRIES = 3;
+
+  private final String nodeId;
+  private final Inboxes inboxes;
+  private final SessionRegistry registry;
+  private final Consumer<String> sessionsChanged;
+  private final Rooms rooms;
+  private final int maxDevices;
+  private final Ids sessionIds;
+  private final ConcurrentHashMap<String, LocalUser> users = new ConcurrentHashMap<>();
+  private final AtomicInteger count = new AtomicInteger();
+  private volatile boolean closing;
+
+  Downlinks(
+      String nodeId,
+      Inboxes inboxes,
+      SessionRegistry registry,
+      Consumer<String> sessionsChanged,
+      Rooms rooms,
+      int maxDevices) {
+    this.nodeId = nodeId;
+    this.inboxes = inboxes;
+    this.registry = registry;
+    this.sessionsChanged = sessionsChanged;
+    this.rooms = rooms;
+    this.maxDevices = maxDevices;
+    this.sessionIds = new Ids(nodeId, "d");
+  }
+
+  /** Attaches a downlink of an authenticated, validated {@code Hello}; see {@code openDownlink}. */
+  CompletionStage<DownlinkSession> open(
+      String userId, Hello hello, ConnectionInfo info, DownlinkChannel channel) {
+    if (closing) {
+      return CompletableFuture.failedFuture(
+          new GatewayException(ErrorCode.UNAVAILABLE, "node is draining; reconnect elsewhere"));
+    }
+    String deviceId = hello.getDeviceId();
+    LocalDownlink s;
+    LocalDownlink old;
+    while (true) {
+      LocalUser u = users.computeIfAbsent(userId, LocalUser::new);
+      synchronized (u) {
+        if (u.retired) {
+          users.remove(userId, u);
+          continue;
+        }
+        old = u.find(deviceId);
+        if (old == null && u.sessions().length >= maxDevices) {
+          log.debug("refused device {} of {}: {} devices connected", deviceId, userId, maxDevices);
+          return CompletableFuture.failedFuture(
+              new GatewayException(
+                  ErrorCode.RATE_LIMITED,
+                  "too many devices connected for this user (limit " + maxDevices + ")"));
+        }
+        s = new LocalDownlink(u, deviceId, sessionIds.next(), channel, this);
+        if (old != null) {
+          u.remove(old);
+          old.replaced = true;
+          if (old.state == LocalDownlink.LIVE) {
+            old.state = LocalDownlink.DEAD;
+            old.channel.close(
+                Frame.newBuilder().setGoAway(GoAway.newBuilder().setReason(REPLACED)).build());
+          }
+          // A handshaking session notices `replaced` when its handshake finishes and fails it.
+        }
+        u.add(s);
+      }
+      break;
+    }
+    if (old == null) {
+      count.incrementAndGet();
+    } else {
+      log.debug("{} replaced by {}", old, s.sessionId);
+    }
+    sessionsChanged.accept(userId);
+    long resumeFrom = hello.getResumeFromSeq() < 0 ? Long.MAX_VALUE : hello.getResumeFromSeq();
+    CompletableFuture<DownlinkSession> result = new CompletableFuture<>();
+    registry
+        .register(new DeviceSession(userId, deviceId, s.sessionId, nodeId, 0))
+        .thenCompose(v -> inboxes.readAfter(userId, resumeFrom))
+        .whenComplete((slice, err) -> finishHandshake(s, resumeFrom, info, slice, err, result));
+    return result;
+  }
+
+  private void finishHandshake(
+      LocalDownlink s,
+      long resumeFrom,
+      ConnectionInfo info,
+      Inboxes.Slice slice,
+      Throwable err,
+      CompletableFuture<DownlinkSession> result) {
+    LocalUser u = s.user;
+    GatewayException failure = null;
+    boolean fill = false;
+    long acked = 0;
+    synchronized (u) {
+      if (err != null) {
+        failure = storeFailure("could not open the downlink", err);
+      } else if (s.replaced) {
+        failure = new GatewayException(ErrorCode.UNAVAILABLE, REPLACED);
+      } else if (closing) {
+        failure = new GatewayException(ErrorCode.UNAVAILABLE, "node is draining; reconnect elsewhere");
+      } else {
+        s.epoch = slice.epoch();
+        Frame welcome =
+            Frame.newBuilder()
+                .setWelcome(
+                    Welcome.newBuilder()
+                        .setSessionId(s.sessionId)
+                        .setNodeId(nodeId)
+                        .setUserId(u.userId)
+                        .setHeartbeatMs(info.heartbeatMs())
+                        .setLastSeq(slice.lastSeq())
+                        .setResumed(slice.complete())
+                        .setEpoch(slice.epoch()))
+                .build();
+        if (s.send(EncodedFrame.of(welcome))) {
+          for (Push p : slice.pushes()) {
+            if (!s.send(EncodedFrame.of(pushFrame(p)))) {
+              break;
+            }
+          }
+        }
+        s.lastDelivered = slice.lastSeq();
+        s.acked = Math.min(resumeFrom, slice.lastSeq());
+        acked = s.acked;
+        if (s.state == LocalDownlink.HANDSHAKING) {
+          s.state = LocalDownlink.LIVE;
+          if (s.wanted > s.lastDelivered) {
+            s.filling = true;
+            fill = true;
+          }
+        }
+      }
+    }
+    if (failure != null) {
+      release(s);
+      result.completeExceptionally(failure);
+      return;
+    }
+    if (acked > 0) {
+      recordAck(s, acked);
+    }
+    log.debug(
+        "{} open: last_seq {}, resumed {} from {}, replayed {}",
+        s, slice.lastSeq(), slice.complete(), resumeFrom, slice.pushes().size());
+    result.complete(s);
+    if (fill) {
+      fill(s);
+    }
+  }
+
+  /** Delivers a push already in {@code userId}'s inbox to the user's local downlinks, in seq order. */
+  void deliver(String userId, Push push, String epoch) {
+    LocalUser u = users.get(userId);
+    if (u == null) {
+      return;
+    }
+    LocalDownlink[] toFill = null;
+    int fills = 0;
+    synchronized (u) {
+      LocalDownlink[] sessions = u.sessions();
+      if (sessions.length == 0) {
+        return;
+      }
+      Frame frame = pushFrame(push);
+      // One encoding shared by the user's devices; encode now only if several threads will read it.
+      EncodedFrame encoded =
+          sessions.length == 1 ? EncodedFrame.of(frame) : EncodedFrame.encoded(frame);
+      long seq = push.getSeq();
+      for (LocalDownlink s : sessions) {
+        int r = s.offer(seq, encoded, epoch);
+        if (r == LocalDownlink.OFFER_FILL) {
+          if (toFill == null) {
+            toFill = new LocalDownlink[sessions.length];
+          }
+          toFill[fills++] = s;
+        } else if (r == LocalDownlink.OFFER_RESYNC) {
+          resync(s, "this user's message history was reset");
+        }
+      }
+    }
+    for (int i = 0; i < fills; i++) {
+      fill(toFill[i]);
+    }
+  }
+
+  /** Reads the inbox after the session's last delivered seq and sends what follows, in order. */
+  private void fill(LocalDownlink s) {
+    LocalUser u = s.user;
+    long from;
+    synchronized (u) {
+      from = s.lastDelivered;
+    }
+    inboxes
+        .readAfter(u.userId, from)
+        .whenComplete(
+            (slice, err) -> {
+              boolean again = false;
+              synchronized (u) {
+                s.filling = false;
+                if (s.state != LocalDownlink.LIVE) {
+                  return;
+                }
+                if (err != null) {
+                  storeFailure("gap fill failed", err);
+                  s.state = LocalDownlink.DEAD;
+                  s.channel.close(
+                      Frames.error(ErrorCode.UNAVAILABLE, "message store unavailable; reconnect and resume"));
+                  return;
+                }
+                if (!slice.epoch().equals(s.epoch)) {
+                  resync(s, "this user's message history was reset");
+                  return;
+                }
+                long before = s.lastDelivered;
+                for (Push p : slice.pushes()) {
+                  long seq = p.getSeq();
+                  if (seq <= s.lastDelivered) {
+                    continue;
+                  }
+                  if (seq != s.lastDelivered + 1) {
+                    resync(s, "messages were dropped from the inbox before delivery");
+                    return;
+                  }
+                  if (!s.send(EncodedFrame.of(pushFrame(p)))) {
+                    return;
+                  }
+                  s.lastDelivered = seq;
+                }
+                if (s.wanted > s.lastDelivered) {
+                  // Pushes appended after the read started: read again. A read that brought
+                  // nothing new is retried a few times, then the next push starts a fill.
+                  s.fillRetries = s.lastDelivered > before ? 0 : s.fillRetries + 1;
+                  if (s.fillRetries <= MAX_FILL_RETRIES) {
+                    s.filling = true;
+                    again = true;
+                  } else {
+                    s.fillRetries = 0;
+                    log.debug("{}: gap up to {} not in the inbox yet", s, s.wanted);
+                  }
+                } else {
+                  s.fillRetries = 0;
+                }
+              }
+              if (again) {
+                fill(s);
+              }
+            });
+  }
+
+  /** Closes a session whose seq space changed under it; the client reconnects and resyncs. Guarded by user. */
+  private static void resync(LocalDownlink s, String why) {
+    log.debug("{}: resync required: {}", s, why);
+    s.state = LocalDownlink.DEAD;
+    s.channel.close(Frames.error(ErrorCode.RESYNC_REQUIRED, why + "; reconnect and resync"));
+  }
+
+  /** PushAck, Subscribe, Unsubscribe (and Ping) from the client, on the downlink or the uplink. */
+  CompletionStage<Frame> onClientFrame(LocalDownlink s, Frame frame) {
+    switch (frame.getKindCase()) {
+      case PUSH_ACK:
+        ack(s, frame.getPushAck().getUpToSeq());
+        return EMPTY;
+      case SUBSCRIBE:
+        return answer(rooms.join(s, frame.getSubscribe().getRoom()));
+      case UNSUBSCRIBE:
+        return answer(rooms.leave(s, frame.getUnsubscribe().getRoom()));
+      case PING:
+        return CompletableFuture.completedStage(Frames.pong(frame.getPing().getNonce()));
+      default:
+        log.debug("{}: unexpected {} frame", s, frame.getKindCase());
+        return CompletableFuture.completedStage(
+            Frames.error(
+                ErrorCode.BAD_FRAME,
+                Frames.isUnknownKind(frame)
+                    ? "unknown frame kind"
+                    : "unexpected " + frame.getKindCase() + " frame on a downlink"));
+    }
+  }
+
+  private static CompletionStage<Frame> answer(Frame error) {
+    return error == null ? EMPTY : CompletableFuture.completedStage(error);
+  }
+
+  private void ack(LocalDownlink s, long upTo) {
+    long record = 0;
+    synchronized (s.user) {
+      // A device cannot hold more than it was sent; uint64 values past Long.MAX_VALUE are negative.
+      long v = upTo < 0 ? s.lastDelivered : Math.min(upTo, s.lastDelivered);
+      if (v > s.acked) {
+        s.acked = v;
+        record = v;
+      }
+    }
+    if (record > 0) {
+      recordAck(s, record);
+    }
+  }
+
+  private void recordAck(LocalDownlink s, long seq) {
+    registry
+        .recordAck(s.user.userId, s.deviceId, s.sessionId, seq)
+        .whenComplete(
+            (v, err) -> {
+              if (err != null) {
+                log.debug("could not record ack {} of {}: {}", seq, s, err.toString());
+              } else {
+                // So that sessionsOf() on this node shows the ack at once.
+                sessionsChanged.accept(s.user.userId);
+              }
+            });
+  }
+
+  /** The downlink of {@code userId}'s device {@code deviceId} on this node, or null. */
+  LocalDownlink find(String userId, String deviceId) {
+    LocalUser u = users.get(userId);
+    if (u == null) {
+      return null;
+    }
+    synchronized (u) {
+      LocalDownlink s = u.find(deviceId);
+      return s == null || s.state == LocalDownlink.DEAD ? null : s;
+    }
+  }
+
+  /** Detaches a session: from its user, its rooms and the registry. Idempotent. */
+  void release(LocalDownlink s) {
+    LocalUser u = s.user;
+    boolean removed;
+    boolean retired = false;
+    synchronized (u) {
+      s.state = LocalDownlink.DEAD;
+      removed = u.remove(s);
+      if (removed && u.sessions().length == 0) {
+        u.retired = true;
+        retired = true;
+      }
+    }
+    if (removed) {
+      count.decrementAndGet();
+    }
+    if (retired) {
+      users.remove(u.userId, u);
+    }
+    Set<String> held = s.markReleased();
+    if (held == null) {
+      return;
+    }
+    rooms.leaveAll(s, held);
+    registry
+        .unregister(new DeviceSession(u.userId, s.deviceId, s.sessionId, nodeId, 0))
+        .whenComplete(
+            (v, err) -> {
+              if (err != null) {
+                log.warn("could not unregister {}: {}", s, err.toString());
+              }
+            });
+    sessionsChanged.accept(u.userId);
+    log.debug("{} closed", s);
+  }
+
+  /** Refuses new downlinks and closes every local one with {@code lastFrame} (null for none). */
+  int closeAll(Frame lastFrame) {
+    closing = true;
+    int n = 0;
+    for (LocalUser u : users.values()) {
+      synchronized (u) {
+        for (LocalDownlink s : u.sessions()) {
+          if (s.state == LocalDownlink.LIVE) {
+            s.state = LocalDownlink.DEAD;
+            s.channel.close(lastFrame);
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  int count() {
+    return count.get();
+  }
+
+  static Frame pushFrame(Push push) {
+    return Frame.newBuilder().setPush(push).build();
+  }
+
+  private static GatewayException storeFailure(String what, Throwable err) {
+    GatewayException g = GatewayException.from(err);
+    if (g.code() == ErrorCode.INTERNAL) {
+      log.warn("{}: store failure", what, err);
+      return new GatewayException(ErrorCode.UNAVAILABLE, what + ": message store unavailable");
+    }
+    return g;
+  }
+}

@@ -1,0 +1,396 @@
+package io.linkgate.router.internal;
+
+import io.linkgate.api.EncodedFrame;
+import io.linkgate.api.Frames;
+import io.linkgate.api.GatewayException;
+import io.linkgate.api.auth.Identity;
+import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.api.proto.Frame;
+import io.linkgate.api.proto.GoAway;
+import io.linkgate.api.proto.Hello;
+import io.linkgate.api.proto.Push;
+import io.linkgate.api.proto.Role;
+import io.linkgate.api.proto.Send;
+import io.linkgate.api.proto.Welcome;
+import io.linkgate.api.transport.ConnectionInfo;
+import io.linkgate.api.transport.DownlinkChannel;
+import io.linkgate.api.transport.DownlinkSession;
+import io.linkgate.api.transport.UplinkSession;
+import io.linkgate.router.DeviceSession;
+import io.linkgate.router.Message;
+import io.linkgate.router.Router;
+import io.linkgate.router.SendContext;
+import io.linkgate.router.store.Inboxes;
+import io.linkgate.router.store.NoticeBus;
+import io.linkgate.router.store.RouterStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The router's machinery behind the public {@link Router} facade. */
+public final class Engine implements NoticeBus.Listener {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  static final int MAX_ID_LENGTH = 256;
+
+  private final Router router;
+  private final RouterConfig config;
+  private final String nodeId;
+  private final Clock clock;
+  private final RouterStore store;
+  private final Inboxes inboxes;
+  private final NoticeBus notices;
+  private final SessionCache sessionCache;
+  private final Rooms rooms;
+  private final Downlinks downlinks;
+  private final Sends sends;
+  private final Ids msgIds;
+  private final Ids uplinkIds;
+  private final AutoCloseable subscription;
+  private volatile boolean closed;
+
+  public Engine(Router router, RouterConfig config) {
+    this.router = router;
+    this.config = config;
+    this.nodeId = config.nodeId();
+    this.clock = config.clock();
+    this.store = config.store();
+    this.inboxes = store.inboxes();
+    this.notices = store.notices();
+    this.sessionCache =
+        new SessionCache(store.sessions(), config.sessionCacheSize(), config.sessionCacheTtl());
+    this.rooms = new Rooms(config.maxRoomsPerSession());
+    this.downlinks =
+        new Downlinks(
+            nodeId,
+            inboxes,
+            store.sessions(),
+            sessionCache::invalidate,
+            rooms,
+            config.maxDevicesPerUser());
+    this.sends =
+        new Sends(
+            new SendDedup(config.dedupCapacity(), config.dedupTtl()),
+            config.businessHandler() != null
+                ? config.businessHandler()
+                : new DefaultBusinessHandler(this));
+    this.msgIds = new Ids(nodeId, "m");
+    this.uplinkIds = new Ids(nodeId, "u");
+    store.sessions().addChangeListener(sessionCache::invalidate);
+    this.subscription = notices.subscribe(nodeId, this);
+  }
+
+  Router router() {
+    return router;
+  }
+
+  Downlinks downlinks() {
+    return downlinks;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  String nextMsgId() {
+    return msgIds.next();
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  // ---- transports ----
+
+  public CompletionStage<DownlinkSession> openDownlink(
+      Hello hello, ConnectionInfo info, DownlinkChannel channel) {
+    return unwrapped(
+        authenticate(hello)
+            .thenCompose(
+                identity -> {
+                  if (hello.getRole() != Role.DOWNLINK) {
+                    throw invalid("Hello.role must be DOWNLINK on a downlink, got " + hello.getRole());
+                  }
+                  if (hello.getDeviceId().isEmpty()) {
+                    throw invalid("Hello.device_id is required on a downlink");
+                  }
+                  checkId("device_id", hello.getDeviceId());
+                  return downlinks.open(identity.userId(), hello, info, channel);
+                }),
+        "downlink");
+  }
+
+  public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
+    return unwrapped(
+        authenticate(hello)
+            .thenApply(
+                identity -> {
+                  if (hello.getRole() != Role.UPLINK) {
+                    throw invalid("Hello.role must be UPLINK on an uplink, got " + hello.getRole());
+                  }
+                  if (!hello.getDeviceId().isEmpty()) {
+                    checkId("device_id", hello.getDeviceId());
+                  }
+                  // Uplinks carry no seq state: opening one costs no store access (the HTTP
+                  // tunnel opens one per request).
+                  Welcome welcome =
+                      Welcome.newBuilder()
+                          .setSessionId(uplinkIds.next())
+                          .setNodeId(nodeId)
+                          .setUserId(identity.userId())
+                          .setHeartbeatMs(info.heartbeatMs())
+                          .build();
+                  return new Uplink(this, identity, hello.getDeviceId(), welcome);
+                }),
+        "uplink");
+  }
+
+  private CompletionStage<Identity> authenticate(Hello hello) {
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new GatewayException(ErrorCode.UNAVAILABLE, "router closed"));
+    }
+    try {
+      CompletionStage<Identity> stage = config.authenticator().authenticate(hello.getToken());
+      return stage != null
+          ? stage
+          : CompletableFuture.failedFuture(new IllegalStateException("authenticator returned null"));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Fails the result with the bare {@link GatewayException}, logging what is not the client's fault. */
+  private static <T> CompletionStage<T> unwrapped(CompletionStage<T> stage, String what) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    stage.whenComplete(
+        (value, err) -> {
+          if (err == null) {
+            out.complete(value);
+            return;
+          }
+          GatewayException g = GatewayException.from(err);
+          if (g.code() == ErrorCode.INTERNAL) {
+            log.warn("could not open a {}", what, err);
+          } else {
+            log.debug("refused a {}: {} {}", what, g.code(), g.getMessage());
+          }
+          out.completeExceptionally(g);
+        });
+    return out;
+  }
+
+  /** Handles a client's {@code Send}: idempotent, and always answered with a frame. */
+  CompletionStage<Frame> send(SendContext ctx, Send send) {
+    return sends.handle(ctx, send);
+  }
+
+  // ---- delivery ----
+
+  public CompletionStage<Push> push(String userId, Message message) {
+    try {
+      checkId("user id", userId);
+    } catch (GatewayException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return push(userId, msgIds.next(), clock.millis(), message);
+  }
+
+  /** Appends to the user's inbox, then delivers locally and tells the other nodes holding devices. */
+  CompletionStage<Push> push(String userId, String msgId, long timeMs, Message message) {
+    Push.Builder b =
+        Push.newBuilder()
+            .setMsgId(msgId)
+            .setFrom(message.from())
+            .setTo(message.to().isEmpty() ? "user:" + userId : message.to())
+            .setPayload(message.payload())
+            .setServerTimeMs(timeMs);
+    if (!message.headers().isEmpty()) {
+      b.putAllHeaders(message.headers());
+    }
+    return inboxes
+        .append(userId, b)
+        .thenApply(
+            appended -> {
+              try {
+                downlinks.deliver(userId, appended.push(), appended.epoch());
+                forward(userId, appended);
+              } catch (RuntimeException e) {
+                // The push is stored: devices get it on their next fill or resume.
+                log.warn("delivering seq {} of {} failed", appended.push().getSeq(), userId, e);
+              }
+              return appended.push();
+            });
+  }
+
+  private void forward(String userId, Inboxes.Appended appended) {
+    if (!notices.hasOtherNodes(nodeId)) {
+      return;
+    }
+    CompletableFuture<List<DeviceSession>> sessions = sessionCache.get(userId);
+    if (sessions.isDone() && !sessions.isCompletedExceptionally()) {
+      forwardTo(sessions.join(), userId, appended);
+    } else {
+      sessions.whenComplete(
+          (list, err) -> {
+            if (err != null) {
+              log.debug("session lookup of {} failed: {}", userId, err.toString());
+            } else {
+              forwardTo(list, userId, appended);
+            }
+          });
+    }
+  }
+
+  private void forwardTo(List<DeviceSession> sessions, String userId, Inboxes.Appended appended) {
+    for (int i = 0; i < sessions.size(); i++) {
+      String node = sessions.get(i).nodeId();
+      if (node.equals(nodeId) || seenBefore(sessions, i, node)) {
+        continue;
+      }
+      notices
+          .sendUserPush(node, userId, appended.push(), appended.epoch())
+          .whenComplete(
+              (v, err) -> {
+                if (err != null) {
+                  log.debug("notice to {} failed: {}", node, err.toString());
+                }
+              });
+    }
+  }
+
+  private static boolean seenBefore(List<DeviceSession> sessions, int i, String node) {
+    for (int j = 0; j < i; j++) {
+      if (sessions.get(j).nodeId().equals(node)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public CompletionStage<Integer> publishToRoom(String room, Message message) {
+    return publishToRoom(room, msgIds.next(), clock.millis(), message);
+  }
+
+  CompletionStage<Integer> publishToRoom(String room, String msgId, long timeMs, Message message) {
+    Frame bad = Rooms.checkName(room);
+    if (bad != null) {
+      return CompletableFuture.failedFuture(
+          new GatewayException(bad.getError().getCode(), bad.getError().getMessage()));
+    }
+    Push.Builder b =
+        Push.newBuilder()
+            .setMsgId(msgId)
+            .setFrom(message.from())
+            .setTo(message.to().isEmpty() ? "room:" + room : message.to())
+            .setPayload(message.payload())
+            .setServerTimeMs(timeMs);
+    if (!message.headers().isEmpty()) {
+      b.putAllHeaders(message.headers());
+    }
+    Push push = b.build();
+    int local = deliverRoom(room, push);
+    notices
+        .publishRoom(nodeId, room, push)
+        .whenComplete(
+            (v, err) -> {
+              if (err != null) {
+                log.debug("room notice for {} failed: {}", room, err.toString());
+              }
+            });
+    return CompletableFuture.completedFuture(local);
+  }
+
+  private int deliverRoom(String room, Push push) {
+    if (!rooms.hasMembers(room)) {
+      return 0;
+    }
+    // Encoded here, once, and shared by every member's channel.
+    return rooms.deliver(room, EncodedFrame.encoded(Downlinks.pushFrame(push)));
+  }
+
+  public CompletionStage<Integer> broadcast(Message message) {
+    return store
+        .sessions()
+        .onlineUsers()
+        .thenCompose(
+            users -> {
+              AtomicInteger reached = new AtomicInteger();
+              CompletableFuture<?>[] all = new CompletableFuture<?>[users.size()];
+              for (int i = 0; i < all.length; i++) {
+                all[i] =
+                    push(users.get(i), message)
+                        .toCompletableFuture()
+                        .thenRun(reached::incrementAndGet);
+              }
+              return CompletableFuture.allOf(all).handle((v, err) -> reached.get());
+            });
+  }
+
+  public CompletionStage<List<DeviceSession>> sessionsOf(String userId) {
+    return sessionCache.get(userId).minimalCompletionStage();
+  }
+
+  public int localDownlinkCount() {
+    return downlinks.count();
+  }
+
+  public int localRoomCount() {
+    return rooms.roomCount();
+  }
+
+  public void drain(GoAway goAway) {
+    int n = downlinks.closeAll(Frame.newBuilder().setGoAway(goAway).build());
+    log.info("drained {} downlinks: {}", n, goAway.getReason());
+  }
+
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    downlinks.closeAll(null);
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      log.warn("could not unsubscribe from store notices", e);
+    }
+    if (config.ownsStore()) {
+      store.close();
+    }
+  }
+
+  // ---- notices from other nodes ----
+
+  @Override
+  public void onUserPush(String userId, Push push, String epoch) {
+    downlinks.deliver(userId, push, epoch);
+  }
+
+  @Override
+  public void onRoomPush(String room, Push push) {
+    deliverRoom(room, push);
+  }
+
+  // ---- validation ----
+
+  static void checkId(String what, String id) {
+    if (id == null || id.isEmpty()) {
+      throw invalid(what + " is empty");
+    }
+    if (id.length() > MAX_ID_LENGTH) {
+      throw invalid(what + " longer than " + MAX_ID_LENGTH + " characters");
+    }
+  }
+
+  private static GatewayException invalid(String message) {
+    return new GatewayException(ErrorCode.INVALID_ARGUMENT, message);
+  }
+
+  static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+  }
+}

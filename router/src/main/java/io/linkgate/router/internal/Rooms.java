@@ -1,0 +1,119 @@
+package io.linkgate.router.internal;
+
+import io.linkgate.api.EncodedFrame;
+import io.linkgate.api.Frames;
+import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.api.proto.Frame;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Room membership of this node's downlinks. Rooms are best effort: a member gets what is published
+ * while it is subscribed and connected, with seq 0, and nothing is kept for later.
+ */
+final class Rooms {
+  static final int MAX_ROOM_NAME = 256;
+
+  private final ConcurrentHashMap<String, Set<LocalDownlink>> members = new ConcurrentHashMap<>();
+  private final int maxPerSession;
+
+  Rooms(int maxPerSession) {
+    this.maxPerSession = maxPerSession;
+  }
+
+  /** Subscribes {@code s} to {@code room}; returns null, or the {@code Error} frame saying why not. */
+  Frame join(LocalDownlink s, String room) {
+    Frame bad = checkName(room);
+    if (bad != null) {
+      return bad;
+    }
+    // Holding the session's monitor across both steps keeps a concurrent release from missing the
+    // membership added here.
+    synchronized (s) {
+      if (s.isReleased()) {
+        return Frames.error(ErrorCode.UNAVAILABLE, "the downlink is closed");
+      }
+      if (!s.addRoom(room, maxPerSession)) {
+        return Frames.error(
+            ErrorCode.RATE_LIMITED, "a downlink may be subscribed to at most " + maxPerSession + " rooms");
+      }
+      members.compute(
+          room,
+          (r, set) -> {
+            Set<LocalDownlink> m = set != null ? set : ConcurrentHashMap.newKeySet();
+            m.add(s);
+            return m;
+          });
+    }
+    return null;
+  }
+
+  /** Unsubscribes {@code s} from {@code room}; returns null, or the {@code Error} frame saying why not. */
+  Frame leave(LocalDownlink s, String room) {
+    Frame bad = checkName(room);
+    if (bad != null) {
+      return bad;
+    }
+    synchronized (s) {
+      if (s.removeRoom(room)) {
+        drop(s, room);
+      }
+    }
+    return null;
+  }
+
+  /** Removes a released session from the rooms it held. */
+  void leaveAll(LocalDownlink s, Set<String> held) {
+    for (String room : held) {
+      drop(s, room);
+    }
+  }
+
+  /** Writes {@code frame} to every live local member of {@code room}; returns how many took it. */
+  int deliver(String room, EncodedFrame frame) {
+    Set<LocalDownlink> set = members.get(room);
+    if (set == null) {
+      return 0;
+    }
+    int n = 0;
+    for (LocalDownlink s : set) {
+      // LIVE is set only after Welcome went out, so a room frame never precedes it.
+      if (s.state == LocalDownlink.LIVE) {
+        if (s.channel.send(frame)) {
+          n++;
+        } else {
+          s.state = LocalDownlink.DEAD;
+        }
+      }
+    }
+    return n;
+  }
+
+  boolean hasMembers(String room) {
+    return members.containsKey(room);
+  }
+
+  int roomCount() {
+    return members.size();
+  }
+
+  private void drop(LocalDownlink s, String room) {
+    members.computeIfPresent(
+        room,
+        (r, set) -> {
+          set.remove(s);
+          return set.isEmpty() ? null : set;
+        });
+  }
+
+  static Frame checkName(String room) {
+    if (room.isEmpty()) {
+      return Frames.error(ErrorCode.INVALID_ARGUMENT, "room name is empty");
+    }
+    if (room.length() > MAX_ROOM_NAME) {
+      return Frames.error(
+          ErrorCode.INVALID_ARGUMENT, "room name longer than " + MAX_ROOM_NAME + " characters");
+    }
+    return null;
+  }
+}

@@ -1,0 +1,27 @@
+package io.linkgate.router.internal;
+
+import io.linkgate.api.auth.Authenticator;
+import io.linkgate.router.BusinessHandler;
+import io.linkgate.router.store.RouterStore;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Everything a router is built from, validated by {@code Router.Builder}.
+ *
+ * @param businessHandler null for the default handling of {@code Send}
+ * @param ownsStore whether closing the router closes the store (true for the default store)
+ */
+public record RouterConfig(
+    String nodeId,
+    Authenticator authenticator,
+    RouterStore store,
+    boolean ownsStore,
+    Clock clock,
+    BusinessHandler businessHandler,
+    long dedupCapacity,
+    Duration dedupTtl,
+    long sessionCacheSize,
+    Duration sessionCacheTtl,
+    int maxDevicesPerUser,
+    int maxRoomsPerSession) {}

@@ -1,0 +1,41 @@
+package io.linkgate.router.store;
+
+import io.linkgate.api.proto.Push;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Per-user seq spaces and bounded inboxes. Each user's seqs start at 1 and grow by one per direct
+ * push. An epoch names a seq space: when a store loses a user's state (evicted after a long idle
+ * time, a Redis key expired) the next access starts a new space with a new epoch, and clients that
+ * resume against the old one are told to resync.
+ */
+public interface Inboxes {
+  /**
+   * Atomically assigns the user's next seq, sets it on {@code push}, builds it and keeps it in the
+   * user's inbox (dropping the oldest entry past the bound).
+   */
+  CompletionStage<Appended> append(String userId, Push.Builder push);
+
+  /**
+   * What the inbox holds after {@code afterSeq}, in seq order, with the user's current last seq and
+   * epoch.
+   */
+  CompletionStage<Slice> readAfter(String userId, long afterSeq);
+
+  /** A push as stored, and the epoch of the seq space it belongs to. */
+  record Appended(Push push, String epoch) {}
+
+  /**
+   * @param pushes the held pushes with seq greater than the requested one, in seq order
+   * @param lastSeq the highest seq assigned so far (0 for none)
+   * @param epoch the current seq space
+   * @param complete true if {@code pushes} holds every seq from the requested one + 1 to {@code
+   *     lastSeq}; false if older pushes were dropped or the requested seq is beyond {@code lastSeq}
+   */
+  record Slice(List<Push> pushes, long lastSeq, String epoch, boolean complete) {
+    public Slice {
+      pushes = List.copyOf(pushes);
+    }
+  }
+}

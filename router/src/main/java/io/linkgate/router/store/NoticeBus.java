@@ -1,0 +1,36 @@
+package io.linkgate.router.store;
+
+import io.linkgate.api.proto.Push;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Notices between the nodes sharing a store: a direct push for a user with devices on another node,
+ * and room messages (each node with members delivers its own copy). Delivery is best effort: a lost
+ * direct-push notice is repaired by the receiving node's gap fill on the next push, or by the
+ * client's resume.
+ */
+public interface NoticeBus {
+  /** Starts receiving the notices addressed to {@code nodeId}. Closing the handle stops it. */
+  AutoCloseable subscribe(String nodeId, Listener listener);
+
+  /** Tells {@code nodeId} that {@code push} (already in the user's inbox) is for its devices. */
+  CompletionStage<Void> sendUserPush(String nodeId, String userId, Push push, String epoch);
+
+  /**
+   * Whether any other node may be listening now. A single node answers false and so skips the
+   * session lookup every push would otherwise make to find other nodes. Default true.
+   */
+  default boolean hasOtherNodes(String nodeId) {
+    return true;
+  }
+
+  /** Offers a room message to every other subscribed node. */
+  CompletionStage<Void> publishRoom(String fromNodeId, String room, Push push);
+
+  /** What a node receives. Calls may come from any thread. */
+  interface Listener {
+    void onUserPush(String userId, Push push, String epoch);
+
+    void onRoomPush(String room, Push push);
+  }
+}

@@ -1,0 +1,62 @@
+package io.linkgate.router;
+
+import io.linkgate.api.proto.Push;
+import io.linkgate.router.store.Inboxes;
+import io.linkgate.router.store.NoticeBus;
+import io.linkgate.router.store.RouterStore;
+import io.linkgate.router.store.SessionRegistry;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A store whose next inbox read takes its snapshot at once but answers only when the test opens the
+ * gate: the window in which a slow store leaves a handshake exposed to racing pushes.
+ */
+final class GatedStore implements RouterStore {
+  private final RouterStore delegate;
+  private final CompletableFuture<Void> gate = new CompletableFuture<>();
+  private volatile boolean armed;
+
+  GatedStore(RouterStore delegate) {
+    this.delegate = delegate;
+  }
+
+  void holdNextRead() {
+    armed = true;
+  }
+
+  void open() {
+    gate.complete(null);
+  }
+
+  @Override
+  public SessionRegistry sessions() {
+    return delegate.sessions();
+  }
+
+  @Override
+  public NoticeBus notices() {
+    return delegate.notices();
+  }
+
+  @Override
+  public Inboxes inboxes() {
+    Inboxes in = delegate.inboxes();
+    return new Inboxes() {
+      @Override
+      public CompletionStage<Appended> append(String userId, Push.Builder push) {
+        return in.append(userId, push);
+      }
+
+      @Override
+      public CompletionStage<Slice> readAfter(String userId, long afterSeq) {
+        CompletionStage<Slice> read = in.readAfter(userId, afterSeq);
+        if (!armed) {
+          return read;
+        }
+        armed = false;
+        return read.thenCombine(gate, (slice, v) -> slice);
+      }
+    };
+  }
+}

@@ -1,0 +1,94 @@
+package io.linkgate.router;
+
+import static io.linkgate.router.Fixtures.SECRET;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import io.linkgate.api.GatewayException;
+import io.linkgate.api.proto.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class Hs256AuthenticatorTest {
+  private final Hs256Authenticator auth = new Hs256Authenticator(SECRET);
+
+  @Test
+  void mintedTokenYieldsItsSubject() {
+    String token = Hs256Authenticator.mint(SECRET, "alice", Duration.ofMinutes(1));
+    assertThat(Fixtures.join(auth.authenticate(token)).userId()).isEqualTo("alice");
+  }
+
+  @Test
+  void expiredTokenIsRefused() {
+    String token = Hs256Authenticator.mint(SECRET, "alice", Duration.ofMinutes(1));
+    Clock later = Clock.fixed(Instant.now().plus(Duration.ofMinutes(2)), ZoneOffset.UTC);
+    assertRefused(new Hs256Authenticator(SECRET, later), token, "expired");
+  }
+
+  @Test
+  void tokenSignedWithAnotherSecretIsRefused() {
+    byte[] other = "another-secret-that-is-32-bytes-long!!".getBytes(StandardCharsets.UTF_8);
+    assertRefused(auth, Hs256Authenticator.mint(other, "alice", Duration.ofMinutes(1)), "signature");
+  }
+
+  @Test
+  void algNoneIsRefused() {
+    String token =
+        JWT.create()
+            .withSubject("alice")
+            .withExpiresAt(Instant.now().plusSeconds(60))
+            .sign(Algorithm.none());
+    assertRefused(auth, token, "algorithm");
+  }
+
+  @Test
+  void otherHmacAlgorithmIsRefused() {
+    String token =
+        JWT.create()
+            .withSubject("alice")
+            .withExpiresAt(Instant.now().plusSeconds(60))
+            .sign(Algorithm.HMAC384(SECRET));
+    assertRefused(auth, token, "algorithm");
+  }
+
+  @Test
+  void tokenWithoutSubIsRefused() {
+    String token =
+        JWT.create().withExpiresAt(Instant.now().plusSeconds(60)).sign(Algorithm.HMAC256(SECRET));
+    assertRefused(auth, token, "'sub'");
+  }
+
+  @Test
+  void tokenWithoutExpIsRefused() {
+    String token = JWT.create().withSubject("alice").sign(Algorithm.HMAC256(SECRET));
+    assertRefused(auth, token, "'exp'");
+  }
+
+  @Test
+  void garbageAndEmptyTokensAreRefused() {
+    assertRefused(auth, "not.a.jwt", "malformed");
+    assertRefused(auth, "", "missing");
+  }
+
+  @Test
+  void shortSecretIsRejectedAtConstruction() {
+    assertThatThrownBy(() -> new Hs256Authenticator(new byte[31]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("32 bytes");
+    assertThatThrownBy(() -> Hs256Authenticator.mint(new byte[8], "a", Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static void assertRefused(Hs256Authenticator auth, String token, String why) {
+    Throwable t = Fixtures.failure(auth.authenticate(token));
+    assertThat(t).isInstanceOf(GatewayException.class).hasMessageContaining(why);
+    assertThat(((GatewayException) t).code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+    assertThatThrownBy(() -> auth.verify(token)).isInstanceOf(GatewayException.class);
+  }
+}
