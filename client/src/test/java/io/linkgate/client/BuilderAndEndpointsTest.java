@@ -1,0 +1,60 @@
+package io.linkgate.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.linkgate.api.proto.Endpoint;
+import io.linkgate.api.proto.Role;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BuilderAndEndpointsTest {
+  @Test
+  void endpointsParseFromTransportUris() {
+    Endpoint e = Endpoints.parse("tcp://127.0.0.1:7000", Role.DOWNLINK);
+    assertThat(e.getTransport()).isEqualTo("tcp");
+    assertThat(e.getHost()).isEqualTo("127.0.0.1");
+    assertThat(e.getPort()).isEqualTo(7000);
+    assertThat(e.getTls()).isFalse();
+    Endpoint tls = Endpoints.parse("tcp+tls://[::1]:443", Role.UPLINK);
+    assertThat(tls.getHost()).isEqualTo("::1");
+    assertThat(tls.getTls()).isTrue();
+    assertThat(Endpoints.describe(tls)).isEqualTo("tcp+tls://[::1]:443");
+    assertThatThrownBy(() -> Endpoints.parse("127.0.0.1:7000", Role.UPLINK))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("transport://host:port");
+  }
+
+  @Test
+  void anUnknownTransportIsRefusedNamingTheKnownOnes() {
+    assertThatThrownBy(() -> LinkgateClient.builder()
+            .uplinkEndpoints(List.of(Endpoints.of("carrier-pigeon", Role.UPLINK, "h", 1)))
+            .token("t").deviceId("d").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("carrier-pigeon").hasMessageContaining("fake");
+  }
+
+  @Test
+  void missingSettingsAreNamed() {
+    var up = List.of(Endpoints.of("fake", Role.UPLINK, "h", 1));
+    assertThatThrownBy(() -> LinkgateClient.builder().uplinkEndpoints(up).deviceId("d").build())
+        .hasMessageContaining("token");
+    assertThatThrownBy(() -> LinkgateClient.builder().uplinkEndpoints(up).token("t").build())
+        .hasMessageContaining("deviceId");
+    assertThatThrownBy(() -> LinkgateClient.builder()
+            .downlinkEndpoints(List.of(Endpoints.of("fake", Role.DOWNLINK, "h", 1)))
+            .token("t").deviceId("d").build())
+        .hasMessageContaining("pushListener");
+    assertThatThrownBy(() -> LinkgateClient.builder().downlinkEndpoints(up))
+        .hasMessageContaining("is for UPLINK");
+  }
+
+  @Test
+  void backoffGrowsToItsBoundAndJitterOnlyShortens() {
+    Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.5, Duration.ZERO);
+    assertThat(b.delay(1, 0.0)).isEqualTo(Duration.ofMillis(100));
+    assertThat(b.delay(3, 0.0)).isEqualTo(Duration.ofMillis(400));
+    assertThat(b.delay(30, 0.0)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(b.delay(30, 0.999)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+  }
+}
