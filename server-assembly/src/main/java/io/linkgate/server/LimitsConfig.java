@@ -1,0 +1,64 @@
+package io.linkgate.server;
+
+import io.linkgate.api.transport.Limits;
+import java.time.Duration;
+
+/**
+ * Bounds every transport enforces; {@link #toLimits()} is what transports receive.
+ *
+ * @param maxFrameBytes largest frame accepted or sent; default 65536
+ * @param outboundQueueBytes bytes queued for one client before it is dropped as too slow; default
+ *     262144, never below {@code maxFrameBytes}
+ * @param handshakeTimeout time a new connection has to send a valid Hello; default 10s
+ * @param heartbeat downlink heartbeat bounds
+ * @param uplinkIdleTimeout an uplink with no frame for this long is closed; default 3m
+ */
+public record LimitsConfig(
+    Integer maxFrameBytes,
+    Integer outboundQueueBytes,
+    Duration handshakeTimeout,
+    HeartbeatConfig heartbeat,
+    Duration uplinkIdleTimeout) {
+
+  public LimitsConfig {
+    Limits d = Limits.defaults();
+    maxFrameBytes = maxFrameBytes == null ? d.maxFrameBytes() : maxFrameBytes;
+    outboundQueueBytes = outboundQueueBytes == null ? d.outboundQueueBytes() : outboundQueueBytes;
+    handshakeTimeout = handshakeTimeout == null ? d.handshakeTimeout() : handshakeTimeout;
+    heartbeat = heartbeat == null ? HeartbeatConfig.defaults() : heartbeat;
+    uplinkIdleTimeout = uplinkIdleTimeout == null ? d.uplinkIdleTimeout() : uplinkIdleTimeout;
+    if (maxFrameBytes <= 0) {
+      throw new ConfigException("max-frame-bytes must be positive, got " + maxFrameBytes);
+    }
+    if (outboundQueueBytes < maxFrameBytes) {
+      throw new ConfigException(
+          "outbound-queue-bytes (" + outboundQueueBytes + ") must be at least max-frame-bytes ("
+              + maxFrameBytes + "), or no full-size frame could ever be queued");
+    }
+    requirePositive(handshakeTimeout, "handshake-timeout");
+    requirePositive(uplinkIdleTimeout, "uplink-idle-timeout");
+  }
+
+  public static LimitsConfig defaults() {
+    return new LimitsConfig(null, null, null, null, null);
+  }
+
+  /** The transports' view of these bounds. */
+  public Limits toLimits() {
+    return new Limits(
+        maxFrameBytes,
+        outboundQueueBytes,
+        handshakeTimeout,
+        heartbeat.minMs(),
+        heartbeat.maxMs(),
+        heartbeat.defaultMs(),
+        heartbeat.missFactor(),
+        uplinkIdleTimeout);
+  }
+
+  static void requirePositive(Duration d, String key) {
+    if (d.isNegative() || d.isZero()) {
+      throw new ConfigException(key + " must be positive, got " + d);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.linkgate.server;
+
+import io.linkgate.server.internal.ConfigLoader;
+import io.linkgate.server.internal.NodeDefaults;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a node is configured with. Mirrors the YAML file key for key (kebab-case there:
+ * {@code nodeId} is {@code node-id}). Every absent value takes its default, so {@link #defaults()}
+ * is a working development node: TCP downlink on 7100, TCP uplink on 7200.
+ *
+ * @param nodeId this node's id; default: the host name plus a random suffix
+ * @param bindHost the address every listener binds; default {@code 0.0.0.0}
+ * @param advertiseHost the host clients are told to connect to; default: the bind host, or the
+ *     machine's host name when binding every address
+ * @param shutdownGrace how long a graceful shutdown may take before connections are cut; default 10s
+ * @param auth how tokens are verified
+ * @param limits bounds every transport enforces
+ * @param router delivery settings
+ * @param transports which transports listen where, per role
+ */
+public record LinkgateConfig(
+    String nodeId,
+    String bindHost,
+    String advertiseHost,
+    Duration shutdownGrace,
+    AuthConfig auth,
+    LimitsConfig limits,
+    RouterConfig router,
+    TransportsConfig transports) {
+
+  public static final String DEFAULT_BIND_HOST = "0.0.0.0";
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  public LinkgateConfig {
+    nodeId = isBlank(nodeId) ? NodeDefaults.nodeId() : nodeId.trim();
+    bindHost = isBlank(bindHost) ? DEFAULT_BIND_HOST : bindHost.trim();
+    advertiseHost = isBlank(advertiseHost) ? NodeDefaults.advertiseHost(bindHost) : advertiseHost.trim();
+    shutdownGrace = shutdownGrace == null ? DEFAULT_SHUTDOWN_GRACE : shutdownGrace;
+    if (shutdownGrace.isNegative() || shutdownGrace.isZero()) {
+      throw new ConfigException("shutdown-grace must be positive, got " + shutdownGrace);
+    }
+    auth = auth == null ? new AuthConfig(null) : auth;
+    limits = limits == null ? LimitsConfig.defaults() : limits;
+    router = router == null ? RouterConfig.defaults() : router;
+    transports = transports == null ? TransportsConfig.defaults() : transports;
+  }
+
+  /** A node on every default. */
+  public static LinkgateConfig defaults() {
+    return new LinkgateConfig(null, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * Reads a YAML file.
+   *
+   * @throws ConfigException for a missing or unreadable file, bad YAML, an unknown key (the message
+   *     lists the valid keys at that level) or a bad value
+   */
+  public static LinkgateConfig load(Path file) {
+    return ConfigLoader.load(file);
+  }
+
+  /** Parses YAML text; an empty text is {@link #defaults()}. Fails as {@link #load(Path)} does. */
+  public static LinkgateConfig parse(String yaml) {
+    return ConfigLoader.parse(yaml, "configuration");
+  }
+
+  public LinkgateConfig withNodeId(String id) {
+    return new LinkgateConfig(id, bindHost, advertiseHost, shutdownGrace, auth, limits, router, transports);
+  }
+
+  /** Binds {@code host}; also advertises it unless an advertise host was set explicitly. */
+  public LinkgateConfig withBindHost(String host) {
+    String advertise = advertiseHost.equals(NodeDefaults.advertiseHost(bindHost)) ? null : advertiseHost;
+    return new LinkgateConfig(nodeId, host, advertise, shutdownGrace, auth, limits, router, transports);
+  }
+
+  public LinkgateConfig withAdvertiseHost(String host) {
+    return new LinkgateConfig(nodeId, bindHost, host, shutdownGrace, auth, limits, router, transports);
+  }
+
+  public LinkgateConfig withAuthSecret(String secret) {
+    return new LinkgateConfig(
+        nodeId, bindHost, advertiseHost, shutdownGrace, new AuthConfig(secret), limits, router, transports);
+  }
+
+  public LinkgateConfig withShutdownGrace(Duration grace) {
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, grace, auth, limits, router, transports);
+  }
+
+  public LinkgateConfig withLimits(LimitsConfig newLimits) {
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, newLimits, router, transports);
+  }
+
+  public LinkgateConfig withRouter(RouterConfig newRouter) {
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, newRouter, transports);
+  }
+
+  public LinkgateConfig withTransports(TransportsConfig newTransports) {
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, newTransports);
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+}

@@ -1,0 +1,167 @@
+package io.linkgate.server;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.Module;
+import com.google.inject.Stage;
+import com.google.inject.TypeLiteral;
+import io.linkgate.api.proto.Endpoint;
+import io.linkgate.api.transport.DownlinkTransport;
+import io.linkgate.api.transport.TransportProvider;
+import io.linkgate.api.transport.UplinkTransport;
+import io.linkgate.router.Router;
+import io.linkgate.server.internal.AuthSecret;
+import io.linkgate.server.internal.GracefulShutdown;
+import io.linkgate.server.internal.Listeners;
+import io.linkgate.server.internal.ServerModule;
+import io.linkgate.server.internal.StartupLog;
+import io.linkgate.server.internal.TransportCatalog;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running Linkgate node: the router plus the transports its configuration names, discovered on
+ * the class path and composed with Guice.
+ *
+ * <pre>{@code
+ * try (LinkgateServer node = LinkgateServer.start(LinkgateConfig.load(Path.of("linkgate.yaml")))) {
+ *   node.router().push("bob", Message.of("system", "user:bob", bytes));
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} is the graceful path: stop accepting, send {@code GoAway} to every downlink,
+ * close within the configured grace. The CLI's {@code serve} runs the same path on SIGTERM.
+ */
+public final class LinkgateServer implements AutoCloseable {
+  private final LinkgateConfig config;
+  private final Router router;
+  private final List<Endpoint> endpoints;
+  private final GracefulShutdown shutdown;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+
+  private LinkgateServer(LinkgateConfig config, Router router, Listeners listeners) {
+    this.config = config;
+    this.router = router;
+    this.endpoints = advertised(listeners.endpoints(), config.advertiseHost());
+    this.shutdown = new GracefulShutdown(listeners, router, config.shutdownGrace());
+  }
+
+  /**
+   * Starts a node and returns once every listener is bound.
+   *
+   * @throws ConfigException if the configuration names an unknown transport (the message lists the
+   *     known ones), a missing TLS file, or a secret too short
+   * @throws IOException if a port cannot be bound; nothing is left open
+   */
+  public static LinkgateServer start(LinkgateConfig config) throws IOException {
+    return start(config, System.getenv(), Thread.currentThread().getContextClassLoader());
+  }
+
+  static LinkgateServer start(LinkgateConfig config, Map<String, String> env, ClassLoader loader)
+      throws IOException {
+    AuthSecret secret = AuthSecret.resolve(config.auth().secret(), "auth.secret", env);
+    if (secret.isDevelopment()) {
+      StartupLog.developmentSecretWarning();
+    }
+    List<TransportProvider> providers = TransportCatalog.discover(loader);
+    List<Module> modules = new ArrayList<>();
+    modules.add(new ServerModule(config, secret));
+    for (TransportProvider p : providers) {
+      modules.add(p.module());
+    }
+    Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
+    Router router = injector.getInstance(Router.class);
+    try {
+      Listeners listeners =
+          Listeners.create(
+              config,
+              injector.getInstance(Key.get(new TypeLiteral<Map<String, DownlinkTransport.Factory>>() {})),
+              injector.getInstance(Key.get(new TypeLiteral<Map<String, UplinkTransport.Factory>>() {})),
+              router);
+      listeners.startAll();
+      LinkgateServer server = new LinkgateServer(config, router, listeners);
+      StartupLog.started(config, providers, listeners.endpoints(), server.endpoints);
+      return server;
+    } catch (IOException | RuntimeException e) {
+      router.close();
+      throw e;
+    }
+  }
+
+  public String nodeId() {
+    return config.nodeId();
+  }
+
+  public LinkgateConfig config() {
+    return config;
+  }
+
+  /**
+   * Where clients connect: every bound endpoint with the advertise host and the port actually
+   * bound (a configured port 0 shows the port the OS chose).
+   */
+  public List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  /** The node's router, for pushing to users and asking who is online. */
+  public Router router() {
+    return router;
+  }
+
+  /**
+   * Starts the graceful shutdown if it has not started (on a thread of its own) and returns a stage
+   * that completes when the node is down. Idempotent.
+   */
+  public CompletionStage<Void> shutdown() {
+    if (stopping.compareAndSet(false, true)) {
+      Thread t = new Thread(shutdown::run, "linkgate-shutdown");
+      t.start();
+    }
+    return shutdown.done();
+  }
+
+  /** Shuts down gracefully and waits for it, a little past the grace at most. */
+  @Override
+  public void close() {
+    CompletableFuture<Void> done = shutdown().toCompletableFuture();
+    try {
+      done.get(config.shutdownGrace().toMillis() + 2_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException | ExecutionException e) {
+      // The shutdown thread logs what went wrong; the caller only needs to stop waiting.
+    }
+  }
+
+  /** Blocks until the node has shut down (after {@link #shutdown()} or {@link #close()}). */
+  public void awaitTermination() throws InterruptedException {
+    try {
+      shutdown.done().get();
+    } catch (ExecutionException e) {
+      // never completed exceptionally
+    }
+  }
+
+  public boolean isRunning() {
+    return !stopping.get();
+  }
+
+  private static List<Endpoint> advertised(List<Endpoint> bound, String host) {
+    List<Endpoint> out = new ArrayList<>(bound.size());
+    for (Endpoint e : bound) {
+      out.add(e.toBuilder().setHost(host).build());
+    }
+    return List.copyOf(out);
+  }
+}

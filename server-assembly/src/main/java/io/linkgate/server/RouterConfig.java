@@ -1,0 +1,30 @@
+package io.linkgate.server;
+
+import java.time.Duration;
+
+/**
+ * Delivery settings of the node's router.
+ *
+ * @param inboxCapacity messages kept per user for resume; default 1000
+ * @param dedupCapacity remembered (user, client_msg_id) pairs that make resends idempotent;
+ *     default 100000
+ * @param dedupTtl how long a send is remembered for deduplication; default 10m
+ */
+public record RouterConfig(Integer inboxCapacity, Integer dedupCapacity, Duration dedupTtl) {
+  public RouterConfig {
+    inboxCapacity = inboxCapacity == null ? 1000 : inboxCapacity;
+    dedupCapacity = dedupCapacity == null ? 100_000 : dedupCapacity;
+    dedupTtl = dedupTtl == null ? Duration.ofMinutes(10) : dedupTtl;
+    if (inboxCapacity <= 0) {
+      throw new ConfigException("inbox-capacity must be positive, got " + inboxCapacity);
+    }
+    if (dedupCapacity <= 0) {
+      throw new ConfigException("dedup-capacity must be positive, got " + dedupCapacity);
+    }
+    LimitsConfig.requirePositive(dedupTtl, "dedup-ttl");
+  }
+
+  public static RouterConfig defaults() {
+    return new RouterConfig(null, null, null);
+  }
+}

@@ -1,0 +1,85 @@
+package io.linkgate.server.internal;
+
+import io.linkgate.api.proto.GoAway;
+import io.linkgate.router.Router;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a node down without losing what clients hold: stop accepting, tell every downlink to go
+ * away (clients reconnect elsewhere and resume from their last seq), give the goodbyes time to
+ * leave, then close the transports and the router, all within a bounded grace.
+ */
+public final class GracefulShutdown {
+  private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
+  public static final String DRAIN_REASON = "node draining";
+
+  private final Listeners listeners;
+  private final Router router;
+  private final Duration grace;
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+  public GracefulShutdown(Listeners listeners, Router router, Duration grace) {
+    this.listeners = listeners;
+    this.router = router;
+    this.grace = grace;
+  }
+
+  /** Completes once the node is down, however the shutdown went. */
+  public CompletableFuture<Void> done() {
+    return done;
+  }
+
+  /** Runs the whole sequence on the calling thread. Call once. */
+  public void run() {
+    long start = System.nanoTime();
+    long deadline = start + grace.toNanos();
+    try {
+      log.info("node {} shutting down (grace {})", router.nodeId(), Durations.format(grace));
+      listeners.stopAccepting();
+      int downlinks = router.localDownlinkCount();
+      router.drain(GoAway.newBuilder().setReason(DRAIN_REASON).build());
+      // Half the grace for the GoAway frames to be flushed and the downlinks to close by themselves.
+      boolean drained = awaitNoDownlinks(start + grace.toNanos() / 2);
+      if (!drained) {
+        log.warn("{} downlink(s) still open after the drain wait; closing them", router.localDownlinkCount());
+      } else if (downlinks > 0) {
+        log.info("drained {} downlink(s)", downlinks);
+      }
+      long left = Math.max(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
+      try {
+        listeners.shutdownAll().get(left, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        log.warn("transports did not finish shutting down within the grace; exiting anyway");
+      } catch (ExecutionException e) {
+        log.warn("a transport failed to shut down cleanly: {}", e.getCause().toString());
+      }
+      router.close();
+      log.info("node {} stopped", router.nodeId());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      router.close();
+    } catch (RuntimeException e) {
+      log.warn("shutdown did not complete cleanly: {}", e.toString());
+      router.close();
+    } finally {
+      done.complete(null);
+    }
+  }
+
+  private boolean awaitNoDownlinks(long deadlineNanos) throws InterruptedException {
+    // The router has no "all closed" signal, so poll its count; bounded by the deadline.
+    while (router.localDownlinkCount() > 0) {
+      if (System.nanoTime() >= deadlineNanos) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
+  }
+}

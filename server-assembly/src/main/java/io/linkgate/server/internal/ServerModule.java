@@ -1,0 +1,55 @@
+package io.linkgate.server.internal;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.linkgate.api.auth.Authenticator;
+import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportBindings;
+import io.linkgate.router.Hs256Authenticator;
+import io.linkgate.router.Router;
+import io.linkgate.server.LinkgateConfig;
+import io.linkgate.server.RouterConfig;
+
+/**
+ * The node's own bindings: its configuration, the authenticator and the router. Bindings only:
+ * building it touches no socket or file; choices that depend on configuration are made before it.
+ */
+public final class ServerModule extends AbstractModule {
+  private final LinkgateConfig config;
+  private final AuthSecret secret;
+
+  public ServerModule(LinkgateConfig config, AuthSecret secret) {
+    this.config = config;
+    this.secret = secret;
+  }
+
+  @Override
+  protected void configure() {
+    bind(LinkgateConfig.class).toInstance(config);
+    bind(AuthSecret.class).toInstance(secret);
+    bind(SessionHandler.class).to(Router.class);
+    // Declared here so the maps exist (empty) even with no transport on the class path.
+    TransportBindings.downlinks(binder());
+    TransportBindings.uplinks(binder());
+  }
+
+  @Provides
+  @Singleton
+  Authenticator authenticator(AuthSecret authSecret) {
+    return new Hs256Authenticator(authSecret.bytes());
+  }
+
+  @Provides
+  @Singleton
+  Router router(LinkgateConfig cfg, Authenticator authenticator) {
+    RouterConfig r = cfg.router();
+    return Router.builder()
+        .nodeId(cfg.nodeId())
+        .authenticator(authenticator)
+        .inboxCapacity(r.inboxCapacity())
+        .dedupCapacity(r.dedupCapacity())
+        .dedupTtl(r.dedupTtl())
+        .build();
+  }
+}
