@@ -102,6 +102,7 @@ class DownlinkBehaviourTest {
     first.drop();
     FakeServer.Downlink second = server.nextDownlink();
     assertThat(second.hello.getResumeFromSeq()).isEqualTo(3);
+    assertThat(second.hello.getResumeEpoch()).isEqualTo("e1");
     second.pushSeqs(4);
     await().atMost(Duration.ofSeconds(10)).until(() -> recorder.seqs().size() == 4);
     assertThat(client.cursor()).isEqualTo(new Cursor(4, "e1"));
@@ -115,6 +116,7 @@ class DownlinkBehaviourTest {
     connect(builder().resumeFrom(new Cursor(41, "e1")));
     FakeServer.Downlink d = server.nextDownlink();
     assertThat(d.hello.getResumeFromSeq()).isEqualTo(41);
+    assertThat(d.hello.getResumeEpoch()).isEqualTo("e1");
     d.pushSeqs(41, 42);
     await().atMost(Duration.ofSeconds(10)).until(() -> recorder.seqs().size() == 1);
     assertThat(recorder.seqs()).containsExactly(42L);

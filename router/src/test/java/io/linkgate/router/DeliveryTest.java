@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.GoAway;
+import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Push;
 import io.linkgate.api.proto.Subscribe;
 import io.linkgate.api.proto.Welcome;
@@ -162,6 +163,50 @@ class DeliveryTest {
       assertThat(back.welcome().getEpoch()).isNotEqualTo(oldEpoch);
       assertThat(back.welcome().getResumed()).isFalse();
       assertThat(back.welcome().getLastSeq()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aCursorFromALostEpochIsNotTakenAsAResumeInTheNewOne() {
+    InMemoryRouterStore store = new InMemoryRouterStore(100, 1000, Duration.ofHours(1));
+    try (Router router = Fixtures.router().store(store).build()) {
+      RecordingChannel first = new RecordingChannel();
+      connect(router, "bob", "d1", 0, first).onClosed();
+      join(router.push("bob", text("a")));
+      join(router.push("bob", text("b")));
+      String oldEpoch = first.welcome().getEpoch();
+
+      store.forgetUser("bob");
+      for (String t : new String[] {"x", "y", "z"}) {
+        join(router.push("bob", text(t)));
+      }
+
+      // seq 2 exists in the new space too; only the epoch tells the client's 2 is another message.
+      RecordingChannel back = new RecordingChannel();
+      Hello stale = Fixtures.downHello("bob", "d1", 2).toBuilder().setResumeEpoch(oldEpoch).build();
+      join(router.openDownlink(stale, Fixtures.DOWN, back));
+
+      assertThat(back.welcome().getEpoch()).isNotEqualTo(oldEpoch);
+      assertThat(back.welcome().getResumed()).isFalse();
+      assertThat(back.seqs()).containsExactly(1L, 2L, 3L);
+    }
+  }
+
+  @Test
+  void aCursorInTheCurrentEpochResumes() {
+    try (Router router = Fixtures.router().build()) {
+      RecordingChannel first = new RecordingChannel();
+      connect(router, "bob", "d1", 0, first).onClosed();
+      join(router.push("bob", text("a")));
+      join(router.push("bob", text("b")));
+      String epoch = first.welcome().getEpoch();
+
+      RecordingChannel back = new RecordingChannel();
+      Hello hello = Fixtures.downHello("bob", "d1", 1).toBuilder().setResumeEpoch(epoch).build();
+      join(router.openDownlink(hello, Fixtures.DOWN, back));
+
+      assertThat(back.welcome().getResumed()).isTrue();
+      assertThat(back.seqs()).containsExactly(2L);
     }
   }
 

@@ -197,6 +197,7 @@ public final class DownlinkManager {
         .setDeviceId(config.deviceId())
         .setRole(Role.DOWNLINK)
         .setResumeFromSeq(a.resumeFrom)
+        .setResumeEpoch(sequencer.epoch())
         .setHeartbeatMs((int) config.heartbeat().toMillis())
         .setClientVersion(config.clientVersion())
         .build();

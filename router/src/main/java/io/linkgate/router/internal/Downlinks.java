@@ -118,13 +118,41 @@ final class Downlinks {
       log.debug("{} replaced by {}", old, s.sessionId);
     }
     sessionsChanged.accept(userId);
-    long resumeFrom = hello.getResumeFromSeq() < 0 ? Long.MAX_VALUE : hello.getResumeFromSeq();
+    long requested = hello.getResumeFromSeq() < 0 ? Long.MAX_VALUE : hello.getResumeFromSeq();
+    String clientEpoch = hello.getResumeEpoch();
     CompletableFuture<DownlinkSession> result = new CompletableFuture<>();
     registry
         .register(new DeviceSession(userId, deviceId, s.sessionId, nodeId, 0))
-        .thenCompose(v -> inboxes.readAfter(userId, resumeFrom))
-        .whenComplete((slice, err) -> finishHandshake(s, resumeFrom, info, slice, err, result));
+        .thenCompose(v -> inboxes.readAfter(userId, requested))
+        .thenCompose(slice -> restartIfEpochChanged(userId, clientEpoch, requested, slice))
+        .whenComplete(
+            (slice, err) -> {
+              // A seq from another epoch acknowledges nothing in this one.
+              boolean sameSpace =
+                  clientEpoch.isEmpty() || (slice != null && clientEpoch.equals(slice.epoch()));
+              long resumeFrom = sameSpace ? requested : 0;
+              finishHandshake(s, resumeFrom, info, slice, err, result);
+            });
     return result;
+  }
+
+  /**
+   * A client resuming in an epoch the store no longer has (its seq space was lost and restarted)
+   * gets everything the inbox holds and {@code resumed = false}: its seq says nothing here.
+   */
+  private CompletionStage<Inboxes.Slice> restartIfEpochChanged(
+      String userId, String clientEpoch, long requested, Inboxes.Slice slice) {
+    if (clientEpoch.isEmpty() || clientEpoch.equals(slice.epoch())) {
+      return CompletableFuture.completedFuture(slice);
+    }
+    if (requested == 0) {
+      return CompletableFuture.completedFuture(withComplete(slice, false));
+    }
+    return inboxes.readAfter(userId, 0).thenApply(all -> withComplete(all, false));
+  }
+
+  private static Inboxes.Slice withComplete(Inboxes.Slice slice, boolean complete) {
+    return new Inboxes.Slice(slice.pushes(), slice.lastSeq(), slice.epoch(), complete);
   }
 
   private void finishHandshake(
