@@ -196,9 +196,13 @@ abstract class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
                 () -> {
                   if (phase != Phase.OPEN && !isClosing()) {
                     log.debug("{}: no handshake in time", ctx.channel().remoteAddress());
-                    closeWithError(
-                        Frames.error(
-                            ErrorCode.TIMEOUT, "no valid Hello within " + timeoutMs + " ms"));
+                    // The budget covers authentication too, so a stalled authenticator cannot
+                    // hold half-open connections; say which part ran out.
+                    String what =
+                        phase == Phase.AWAIT_HELLO
+                            ? "no valid Hello within "
+                            : "handshake (Hello and authentication) not completed within ";
+                    closeWithError(Frames.error(ErrorCode.TIMEOUT, what + timeoutMs + " ms"));
                   }
                 },
                 timeoutMs,
