@@ -1,0 +1,164 @@
+package io.linkgate.bench.internal;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The server process. The driver starts it with the same class path, reads {@code @@ READY}, then
+ * drives it over stdin: one command a line, one {@code @@ } reply line each ({@code key=value}
+ * pairs). Anything else on stdout is log noise and ignored by the driver.
+ *
+ * <p>Arguments, as {@code key=value}: {@code mode} (linkgate|raw), {@code secret} (base64), {@code
+ * maxUsers}, {@code workers}, {@code inbox}, {@code outboundBytes}, and {@code opt.<name>} for
+ * transport options.
+ */
+public final class ServerMain {
+  private ServerMain() {}
+
+  public static void main(String[] argv) throws Exception {
+    BenchLogging.quiet();
+    Map<String, String> args = new HashMap<>();
+    Map<String, String> options = new HashMap<>();
+    for (String a : argv) {
+      int eq = a.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException("expected key=value, got " + a);
+      }
+      String k = a.substring(0, eq);
+      if (k.startsWith("opt.")) {
+        options.put(k.substring(4), a.substring(eq + 1));
+      } else {
+        args.put(k, a.substring(eq + 1));
+      }
+    }
+    String mode = args.getOrDefault("mode", "raw");
+    int maxUsers = Integer.parseInt(args.getOrDefault("maxUsers", "20000"));
+    String host = args.getOrDefault("host", "127.0.0.1");
+    String from = "bench-pusher";
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    PushTarget target =
+        switch (mode) {
+          case "raw" ->
+              new RawNettyServer(
+                  host, maxUsers, Integer.parseInt(args.getOrDefault("workers", "2")), from);
+          case "linkgate" ->
+              new LinkgateNode(
+                  host,
+                  Base64.getDecoder().decode(args.get("secret")),
+                  maxUsers,
+                  Integer.parseInt(args.getOrDefault("inbox", "1000")),
+                  Integer.parseInt(args.getOrDefault("outboundBytes", "4194304")),
+                  options,
+                  from);
+          default -> throw new IllegalArgumentException("mode must be linkgate or raw: " + mode);
+        };
+    out.println("@@ READY port=" + target.port() + " pid=" + ProcessHandle.current().pid()
+        + " maxFiles=" + maxFiles() + " epoll=" + (NettyIo.epoll() ? 1 : 0));
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] c = line.trim().split("\\s+");
+      try {
+        switch (c[0]) {
+          case "COUNT" -> out.println("@@ count=" + target.connected());
+          case "NANO" -> out.println("@@ nanos=" + System.nanoTime());
+          case "CPU" -> out.println("@@ cpu=" + cpuNanos());
+          case "HEAP" -> out.println("@@ " + memory());
+          case "BROADCAST" -> {
+            Pusher.Result r =
+                Pusher.broadcast(target, i(c[1]), i(c[2]), i(c[3]), i(c[4]));
+            out.println("@@ " + result(r));
+          }
+          case "PACED" -> {
+            Pusher.Result r =
+                Pusher.paced(target, i(c[1]), Long.parseLong(c[2]), Long.parseLong(c[3]), i(c[4]));
+            out.println("@@ " + result(r));
+          }
+          case "QUIT" -> {
+            target.close();
+            out.println("@@ bye=1");
+            System.exit(0);
+          }
+          default -> out.println("@@ error=unknown_command");
+        }
+      } catch (RuntimeException e) {
+        System.err.println("command failed: " + line + ": " + e);
+        out.println("@@ error=" + e.getClass().getSimpleName());
+      }
+    }
+    target.close();
+    System.exit(0);
+  }
+
+  private static int i(String s) {
+    return Integer.parseInt(s);
+  }
+
+  private static String result(Pusher.Result r) {
+    return "start=" + r.startNanos() + " end=" + r.endNanos() + " sent=" + r.sent()
+        + " maxLag=" + r.maxLagNanos();
+  }
+
+  /** Heap in use after full collections (the lowest of three), plus what lives off the heap. */
+  private static String memory() {
+    long heap = Long.MAX_VALUE;
+    for (int k = 0; k < 3; k++) {
+      System.gc();
+      try {
+        Thread.sleep(150); // let reference processing and cleaners settle between collections
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      heap = Math.min(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+    long direct = 0;
+    for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+      if (pool.getName().equals("direct")) {
+        direct = pool.getMemoryUsed();
+      }
+    }
+    long nettyDirect = io.netty.util.internal.PlatformDependent.usedDirectMemory();
+    return "heap=" + heap + " direct=" + direct + " nettyDirect=" + nettyDirect + " rss=" + rss()
+        + " threads=" + Thread.activeCount();
+  }
+
+  private static long rss() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (l.startsWith("VmRSS:")) {
+          return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux: no figure
+    }
+    return -1;
+  }
+
+  /** CPU time of the whole process (every thread, GC included), in nanoseconds. */
+  private static long cpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  static long maxFiles() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
+      return os.getMaxFileDescriptorCount();
+    }
+    return -1;
+  }
+}
