@@ -32,7 +32,14 @@ final class InMemoryInboxes implements Inboxes {
       throw new IllegalArgumentException("inbox capacity must be positive, got " + capacity);
     }
     this.capacity = capacity;
-    this.users = Caffeine.newBuilder().maximumSize(maxUsers).expireAfterAccess(idleTtl).build();
+    // Maintenance on the caller's thread, as in the router's other caches: the default hands it
+    // to the common pool, which costs a thread wake-up on the push path.
+    this.users =
+        Caffeine.newBuilder()
+            .maximumSize(maxUsers)
+            .expireAfterAccess(idleTtl)
+            .executor(Runnable::run)
+            .build();
   }
 
   @Override
@@ -47,6 +54,23 @@ final class InMemoryInboxes implements Inboxes {
       inbox.held.addLast(stored);
     }
     return CompletableFuture.completedFuture(new Appended(stored, inbox.epoch));
+  }
+
+  @Override
+  public CompletionStage<List<Appended>> appendAll(String userId, List<Push.Builder> pushes) {
+    UserInbox inbox = inbox(userId);
+    List<Appended> out = new ArrayList<>(pushes.size());
+    synchronized (inbox) {
+      for (Push.Builder push : pushes) {
+        Push stored = push.setSeq(++inbox.lastSeq).build();
+        if (inbox.held.size() == capacity) {
+          inbox.held.pollFirst();
+        }
+        inbox.held.addLast(stored);
+        out.add(new Appended(stored, inbox.epoch));
+      }
+    }
+    return CompletableFuture.completedFuture(out);
   }
 
   @Override
