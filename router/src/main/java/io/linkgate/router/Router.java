@@ -71,6 +71,18 @@ public final class Router implements SessionHandler, AutoCloseable {
   }
 
   /**
+   * Pushes several messages to {@code userId} at once, with consecutive seqs in list order, as
+   * {@link #push} would one by one but with one store round trip: what a backend uses to hand a
+   * user a burst (an offline batch, a multi-part message), and on TCP they leave in one flush.
+   *
+   * @return the pushes as delivered, in order; failed as {@link #push} fails
+   */
+  public CompletionStage<List<Push>> pushAll(String userId, List<Message> messages) {
+    Objects.requireNonNull(messages, "messages");
+    return engine.pushAll(userId, List.copyOf(messages));
+  }
+
+  /**
    * Sends {@code message} to the current subscribers of {@code room}: best effort, seq 0, encoded
    * once and shared by every local subscriber; other nodes sharing the store deliver to theirs.
    *

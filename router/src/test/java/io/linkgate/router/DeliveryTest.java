@@ -13,6 +13,8 @@ import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.GoAway;
 import io.linkgate.api.proto.Hello;
+import io.linkgate.router.store.RouterStore;
+import io.linkgate.router.store.Inboxes;
 import io.linkgate.api.proto.Push;
 import io.linkgate.api.proto.Subscribe;
 import io.linkgate.api.proto.Welcome;
@@ -163,6 +165,66 @@ class DeliveryTest {
       assertThat(back.welcome().getEpoch()).isNotEqualTo(oldEpoch);
       assertThat(back.welcome().getResumed()).isFalse();
       assertThat(back.welcome().getLastSeq()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void pushAllGivesConsecutiveSeqsDeliveredInOrderAfterSinglePushes() {
+    try (Router router = Fixtures.router().build()) {
+      RecordingChannel ch = new RecordingChannel();
+      connect(router, "bob", "d1", 0, ch);
+      join(router.push("bob", text("first")));
+
+      List<Push> batch =
+          join(router.pushAll("bob", List.of(text("a"), text("b"), text("c"))));
+
+      assertThat(batch).extracting(Push::getSeq).containsExactly(2L, 3L, 4L);
+      assertThat(ch.seqs()).containsExactly(1L, 2L, 3L, 4L);
+      assertThat(ch.pushes()).extracting(p -> p.getPayload().toStringUtf8())
+          .containsExactly("first", "a", "b", "c");
+    }
+  }
+
+  @Test
+  void pushAllOnAStoreWithoutBatchSupportAppendsOneByOne() {
+    // A store that only implements append() gets the SPI's sequential default for appendAll().
+    InMemoryRouterStore inner = new InMemoryRouterStore(100, 1000, Duration.ofHours(1));
+    Inboxes appendOnly =
+        new Inboxes() {
+          @Override
+          public java.util.concurrent.CompletionStage<Appended> append(String user, Push.Builder p) {
+            return inner.inboxes().append(user, p);
+          }
+
+          @Override
+          public java.util.concurrent.CompletionStage<Slice> readAfter(String user, long after) {
+            return inner.inboxes().readAfter(user, after);
+          }
+        };
+    RouterStore store =
+        new RouterStore() {
+          @Override
+          public io.linkgate.router.store.SessionRegistry sessions() {
+            return inner.sessions();
+          }
+
+          @Override
+          public Inboxes inboxes() {
+            return appendOnly;
+          }
+
+          @Override
+          public io.linkgate.router.store.NoticeBus notices() {
+            return inner.notices();
+          }
+        };
+    try (Router router = Fixtures.router().store(store).build()) {
+      RecordingChannel ch = new RecordingChannel();
+      connect(router, "bob", "d1", 0, ch);
+
+      join(router.pushAll("bob", List.of(text("a"), text("b"))));
+
+      assertThat(ch.seqs()).containsExactly(1L, 2L);
     }
   }
 

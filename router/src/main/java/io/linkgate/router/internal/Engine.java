@@ -24,6 +24,7 @@ import io.linkgate.router.store.Inboxes;
 import io.linkgate.router.store.NoticeBus;
 import io.linkgate.router.store.RouterStore;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -201,6 +202,44 @@ public final class Engine implements NoticeBus.Listener {
 
   /** Appends to the user's inbox, then delivers locally and tells the other nodes holding devices. */
   CompletionStage<Push> push(String userId, String msgId, long timeMs, Message message) {
+    return inboxes
+        .append(userId, userPush(userId, msgId, timeMs, message))
+        .thenApply(
+            appended -> {
+              deliverStored(userId, appended);
+              return appended.push();
+            });
+  }
+
+  /** Pushes several messages with consecutive seqs: one store round trip for the batch. */
+  public CompletionStage<List<Push>> pushAll(String userId, List<Message> messages) {
+    try {
+      checkId("user id", userId);
+    } catch (GatewayException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (messages.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    long now = clock.millis();
+    List<Push.Builder> builders = new ArrayList<>(messages.size());
+    for (Message m : messages) {
+      builders.add(userPush(userId, msgIds.next(), now, m));
+    }
+    return inboxes
+        .appendAll(userId, builders)
+        .thenApply(
+            all -> {
+              List<Push> pushes = new ArrayList<>(all.size());
+              for (Inboxes.Appended appended : all) {
+                deliverStored(userId, appended);
+                pushes.add(appended.push());
+              }
+              return pushes;
+            });
+  }
+
+  private static Push.Builder userPush(String userId, String msgId, long timeMs, Message message) {
     Push.Builder b =
         Push.newBuilder()
             .setMsgId(msgId)
@@ -211,19 +250,17 @@ public final class Engine implements NoticeBus.Listener {
     if (!message.headers().isEmpty()) {
       b.putAllHeaders(message.headers());
     }
-    return inboxes
-        .append(userId, b)
-        .thenApply(
-            appended -> {
-              try {
-                downlinks.deliver(userId, appended.push(), appended.epoch());
-                forward(userId, appended);
-              } catch (RuntimeException e) {
-                // The push is stored: devices get it on their next fill or resume.
-                log.warn("delivering seq {} of {} failed", appended.push().getSeq(), userId, e);
-              }
-              return appended.push();
-            });
+    return b;
+  }
+
+  private void deliverStored(String userId, Inboxes.Appended appended) {
+    try {
+      downlinks.deliver(userId, appended.push(), appended.epoch());
+      forward(userId, appended);
+    } catch (RuntimeException e) {
+      // The push is stored: devices get it on their next fill or resume.
+      log.warn("delivering seq {} of {} failed", appended.push().getSeq(), userId, e);
+    }
   }
 
   private void forward(String userId, Inboxes.Appended appended) {

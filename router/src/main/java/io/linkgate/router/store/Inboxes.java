@@ -1,7 +1,9 @@
 package io.linkgate.router.store;
 
 import io.linkgate.api.proto.Push;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -16,6 +18,28 @@ public interface Inboxes {
    * user's inbox (dropping the oldest entry past the bound).
    */
   CompletionStage<Appended> append(String userId, Push.Builder push);
+
+  /**
+   * Appends several pushes as {@link #append} would, giving them consecutive seqs in list order.
+   * Stores should override it to take the user's state once for the whole batch; this default
+   * appends one after the other.
+   */
+  default CompletionStage<List<Appended>> appendAll(String userId, List<Push.Builder> pushes) {
+    CompletionStage<List<Appended>> chain =
+        CompletableFuture.completedFuture(new ArrayList<>(pushes.size()));
+    for (Push.Builder push : pushes) {
+      chain =
+          chain.thenCompose(
+              done ->
+                  append(userId, push)
+                      .thenApply(
+                          appended -> {
+                            done.add(appended);
+                            return done;
+                          }));
+    }
+    return chain;
+  }
 
   /**
    * What the inbox holds after {@code afterSeq}, in seq order, with the user's current last seq and
