@@ -15,6 +15,7 @@ import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.router.DeviceSession;
 import io.linkgate.router.store.Inboxes;
 import io.linkgate.router.store.SessionRegistry;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -225,6 +226,14 @@ final class Downlinks {
 
   /** Delivers a push already in {@code userId}'s inbox to the user's local downlinks, in seq order. */
   void deliver(String userId, Push push, String epoch) {
+    deliver(userId, List.of(push), epoch);
+  }
+
+  /**
+   * Delivers pushes already in {@code userId}'s inbox, all of one epoch and in seq order, to the
+   * user's local downlinks: one lookup and one lock for the batch.
+   */
+  void deliver(String userId, List<Push> pushes, String epoch) {
     LocalUser u = users.get(userId);
     if (u == null) {
       return;
@@ -236,20 +245,23 @@ final class Downlinks {
       if (sessions.length == 0) {
         return;
       }
-      Frame frame = pushFrame(push);
-      // One encoding shared by the user's devices; encode now only if several threads will read it.
-      EncodedFrame encoded =
-          sessions.length == 1 ? EncodedFrame.of(frame) : EncodedFrame.encoded(frame);
-      long seq = push.getSeq();
-      for (LocalDownlink s : sessions) {
-        int r = s.offer(seq, encoded, epoch);
-        if (r == LocalDownlink.OFFER_FILL) {
-          if (toFill == null) {
-            toFill = new LocalDownlink[sessions.length];
+      for (int p = 0; p < pushes.size(); p++) {
+        Push push = pushes.get(p);
+        Frame frame = pushFrame(push);
+        // One encoding shared by the user's devices; encode now only if several threads read it.
+        EncodedFrame encoded =
+            sessions.length == 1 ? EncodedFrame.of(frame) : EncodedFrame.encoded(frame);
+        long seq = push.getSeq();
+        for (LocalDownlink s : sessions) {
+          int r = s.offer(seq, encoded, epoch);
+          if (r == LocalDownlink.OFFER_FILL) {
+            if (toFill == null) {
+              toFill = new LocalDownlink[sessions.length];
+            }
+            toFill[fills++] = s; // once per session: it is filling now and takes no more offers
+          } else if (r == LocalDownlink.OFFER_RESYNC) {
+            resync(s, "this user's message history was reset");
           }
-          toFill[fills++] = s;
-        } else if (r == LocalDownlink.OFFER_RESYNC) {
-          resync(s, "this user's message history was reset");
         }
       }
     }
@@ -257,6 +269,7 @@ final class Downlinks {
       fill(toFill[i]);
     }
   }
+
 
   /** Reads the inbox after the session's last delivered seq and sends what follows, in order. */
   private void fill(LocalDownlink s) {

@@ -231,9 +231,17 @@ public final class Engine implements NoticeBus.Listener {
         .thenApply(
             all -> {
               List<Push> pushes = new ArrayList<>(all.size());
+              boolean oneEpoch = true;
               for (Inboxes.Appended appended : all) {
-                deliverStored(userId, appended);
                 pushes.add(appended.push());
+                oneEpoch &= appended.epoch().equals(all.get(0).epoch());
+              }
+              if (oneEpoch) {
+                deliverStored(userId, pushes, all);
+              } else {
+                for (Inboxes.Appended appended : all) {
+                  deliverStored(userId, List.of(appended.push()), List.of(appended));
+                }
               }
               return pushes;
             });
@@ -254,12 +262,19 @@ public final class Engine implements NoticeBus.Listener {
   }
 
   private void deliverStored(String userId, Inboxes.Appended appended) {
+    deliverStored(userId, List.of(appended.push()), List.of(appended));
+  }
+
+  /** Delivers stored pushes of one epoch, in seq order, here and to the other nodes. */
+  private void deliverStored(String userId, List<Push> pushes, List<Inboxes.Appended> appended) {
     try {
-      downlinks.deliver(userId, appended.push(), appended.epoch());
-      forward(userId, appended);
+      downlinks.deliver(userId, pushes, appended.get(0).epoch());
+      for (Inboxes.Appended a : appended) {
+        forward(userId, a);
+      }
     } catch (RuntimeException e) {
-      // The push is stored: devices get it on their next fill or resume.
-      log.warn("delivering seq {} of {} failed", appended.push().getSeq(), userId, e);
+      // The pushes are stored: devices get them on their next fill or resume.
+      log.warn("delivering seq {}.. of {} failed", pushes.get(0).getSeq(), userId, e);
     }
   }
 
