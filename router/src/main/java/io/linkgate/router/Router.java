@@ -1,5 +1,6 @@
 package io.linkgate.router;
 
+import io.linkgate.api.FrameCodec;
 import io.linkgate.api.auth.Authenticator;
 import io.linkgate.api.proto.GoAway;
 import io.linkgate.api.proto.Hello;
@@ -30,9 +31,9 @@ import java.util.concurrent.CompletionStage;
  * then live pushes follow. When the inbox no longer holds the whole range, {@code Welcome.resumed}
  * is false and the client must full-sync; when the store lost the user's state (the in-memory store
  * evicts users idle for long, or when too many users are held) the user's {@code epoch} changes and
- * seqs restart at 1. Clients must compare {@code Welcome.epoch} with the one they hold and resync
- * when it changed: {@code resumed} alone cannot tell, because {@code Hello} does not carry the
- * client's epoch. Rooms are best effort: seq 0, nothing kept.
+ * seqs restart at 1. A client resuming sends the epoch its seq belongs to ({@code
+ * Hello.resume_epoch}); when that is not the current one, the router replays all the inbox holds
+ * and answers {@code resumed = false}. Rooms are best effort: seq 0, nothing kept.
  *
  * <p>Default handling of a client's {@code Send} (replaced by a {@link BusinessHandler} set in the
  * builder): {@code to=user:X} pushes to X and a copy to the sender, in the sender's own seq space and
@@ -182,6 +183,7 @@ public final class Router implements SessionHandler, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int maxDevicesPerUser = 32;
     private int maxRoomsPerSession = 64;
+    private int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
 
     private Builder() {}
 
@@ -286,6 +288,16 @@ public final class Router implements SessionHandler, AutoCloseable {
     }
 
     /**
+     * The largest frame the transports carry (their {@code Limits.maxFrameBytes}); default 64 KiB.
+     * A push whose frame would be larger is refused with {@code FRAME_TOO_LARGE} before it is
+     * stored: stored, it could never be delivered, and every resume would stumble on it again.
+     */
+    public Builder maxFrameBytes(int maxFrameBytes) {
+      this.maxFrameBytes = positive("maxFrameBytes", maxFrameBytes);
+      return this;
+    }
+
+    /**
      * @throws IllegalStateException if no authenticator was set
      */
     public Router build() {
@@ -308,7 +320,8 @@ public final class Router implements SessionHandler, AutoCloseable {
               sessionCacheSize,
               sessionCacheTtl,
               maxDevicesPerUser,
-              maxRoomsPerSession));
+              maxRoomsPerSession,
+              maxFrameBytes));
     }
 
     private static int positive(String what, int v) {

@@ -202,8 +202,13 @@ public final class Engine implements NoticeBus.Listener {
 
   /** Appends to the user's inbox, then delivers locally and tells the other nodes holding devices. */
   CompletionStage<Push> push(String userId, String msgId, long timeMs, Message message) {
+    Push.Builder push = userPush(userId, msgId, timeMs, message);
+    GatewayException tooLarge = checkDeliverable(push);
+    if (tooLarge != null) {
+      return CompletableFuture.failedFuture(tooLarge);
+    }
     return inboxes
-        .append(userId, userPush(userId, msgId, timeMs, message))
+        .append(userId, push)
         .thenApply(
             appended -> {
               deliverStored(userId, appended);
@@ -224,7 +229,12 @@ public final class Engine implements NoticeBus.Listener {
     long now = clock.millis();
     List<Push.Builder> builders = new ArrayList<>(messages.size());
     for (Message m : messages) {
-      builders.add(userPush(userId, msgIds.next(), now, m));
+      Push.Builder push = userPush(userId, msgIds.next(), now, m);
+      GatewayException tooLarge = checkDeliverable(push);
+      if (tooLarge != null) {
+        return CompletableFuture.failedFuture(tooLarge);
+      }
+      builders.add(push);
     }
     return inboxes
         .appendAll(userId, builders)
@@ -246,6 +256,27 @@ public final class Engine implements NoticeBus.Listener {
               return pushes;
             });
   }
+
+  /**
+   * Refuses a push whose frame would not fit the transports' frame limit. The seq is not set yet,
+   * so room is left for the largest one; the frame wrapper adds a tag and a length.
+   */
+  private GatewayException checkDeliverable(Push.Builder push) {
+    int frameBytes = push.buildPartial().getSerializedSize() + MAX_SEQ_FIELD_BYTES + FRAME_WRAPPER_BYTES;
+    if (frameBytes <= config.maxFrameBytes()) {
+      return null;
+    }
+    return new GatewayException(
+        ErrorCode.FRAME_TOO_LARGE,
+        "the push would be a frame of " + frameBytes + " bytes, over the limit of "
+            + config.maxFrameBytes() + "; send a smaller payload");
+  }
+
+  /** Tag plus the longest varint of a uint64 field. */
+  private static final int MAX_SEQ_FIELD_BYTES = 1 + 10;
+
+  /** Frame's oneof tag plus the longest varint32 length of the embedded Push. */
+  private static final int FRAME_WRAPPER_BYTES = 1 + 5;
 
   private static Push.Builder userPush(String userId, String msgId, long timeMs, Message message) {
     Push.Builder b =
@@ -342,6 +373,10 @@ public final class Engine implements NoticeBus.Listener {
             .setServerTimeMs(timeMs);
     if (!message.headers().isEmpty()) {
       b.putAllHeaders(message.headers());
+    }
+    GatewayException tooLarge = checkDeliverable(b);
+    if (tooLarge != null) {
+      return CompletableFuture.failedFuture(tooLarge);
     }
     Push push = b.build();
     int local = deliverRoom(room, push);

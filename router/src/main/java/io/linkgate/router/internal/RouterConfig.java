@@ -24,4 +24,5 @@ public record RouterConfig(
     long sessionCacheSize,
     Duration sessionCacheTtl,
     int maxDevicesPerUser,
-    int maxRoomsPerSession) {}
+    int maxRoomsPerSession,
+    int maxFrameBytes) {}

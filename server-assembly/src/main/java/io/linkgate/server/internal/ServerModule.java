@@ -50,6 +50,7 @@ public final class ServerModule extends AbstractModule {
         .inboxCapacity(r.inboxCapacity())
         .dedupCapacity(r.dedupCapacity())
         .dedupTtl(r.dedupTtl())
+        .maxFrameBytes(cfg.limits().maxFrameBytes())
         .build();
   }
 }
