@@ -255,6 +255,20 @@ class DeliveryTest {
   }
 
   @Test
+  void aResumePointPastTheLastSeqAcknowledgesNothing() {
+    try (Router router = Fixtures.router().build()) {
+      join(router.push("bob", text("a")));
+      RecordingChannel ch = new RecordingChannel();
+      // uint64 resume_from_seq above 2^63 arrives as a negative long.
+      connect(router, "bob", "d1", -5, ch);
+
+      assertThat(ch.welcome().getResumed()).isFalse();
+      assertThat(join(router.sessionsOf("bob"))).singleElement()
+          .satisfies(d -> assertThat(d.ackedSeq()).isZero());
+    }
+  }
+
+  @Test
   void aCursorInTheCurrentEpochResumes() {
     try (Router router = Fixtures.router().build()) {
       RecordingChannel first = new RecordingChannel();

@@ -196,7 +196,8 @@ final class Downlinks {
           }
         }
         s.lastDelivered = slice.lastSeq();
-        s.acked = Math.min(resumeFrom, slice.lastSeq());
+        // A resume point past the last seq (another epoch, or garbage) acknowledges nothing.
+        s.acked = resumeFrom <= slice.lastSeq() ? resumeFrom : 0;
         acked = s.acked;
         if (s.state == LocalDownlink.HANDSHAKING) {
           s.state = LocalDownlink.LIVE;
