@@ -22,7 +22,9 @@ class LinkgateConfigTest {
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.transports().downlink()).containsExactly(new ListenerConfig("tcp", List.of(7100), null, Map.of()));
     assertThat(c.transports().uplink()).containsExactly(new ListenerConfig("tcp", List.of(7200), null, Map.of()));
-    assertThat(c.router()).isEqualTo(new RouterConfig(1000, 100_000, Duration.ofMinutes(10)));
+    assertThat(c.router())
+        .isEqualTo(
+            new RouterConfig(1000, 100_000, Duration.ofMinutes(10), 100_000L, Duration.ofHours(24)));
     assertThat(c.limits().toLimits())
         .isEqualTo(new Limits(65_536, 262_144, Duration.ofSeconds(10), 5_000, 300_000, 30_000, 2.5, Duration.ofMinutes(3)));
   }
@@ -45,7 +47,7 @@ class LinkgateConfigTest {
               max-frame-bytes: 1024
               outbound-queue-bytes: 4096
               heartbeat: {default: 10s, miss-factor: 3}
-            router: {inbox-capacity: 50}
+            router: {inbox-capacity: 50, inbox-max-users: 500, inbox-idle-ttl: 2h}
             transports:
               downlink:
                 - transport: tcp
@@ -61,6 +63,8 @@ class LinkgateConfigTest {
     assertThat(limits.heartbeatMissFactor()).isEqualTo(3.0);
     assertThat(c.router().inboxCapacity()).isEqualTo(50);
     assertThat(c.router().dedupTtl()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.router().inboxMaxUsers()).isEqualTo(500L);
+    assertThat(c.router().inboxIdleTtl()).isEqualTo(Duration.ofHours(2));
     ListenerConfig down = c.transports().downlink().get(0);
     assertThat(down.ports()).containsExactly(0);
     assertThat(down.options()).containsEntry("epoll", "false").containsEntry("backlog", "128");

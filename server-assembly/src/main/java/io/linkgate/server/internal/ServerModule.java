@@ -48,6 +48,8 @@ public final class ServerModule extends AbstractModule {
         .nodeId(cfg.nodeId())
         .authenticator(authenticator)
         .inboxCapacity(r.inboxCapacity())
+        .inboxMaxUsers(r.inboxMaxUsers())
+        .inboxIdleTtl(r.inboxIdleTtl())
         .dedupCapacity(r.dedupCapacity())
         .dedupTtl(r.dedupTtl())
         .maxFrameBytes(cfg.limits().maxFrameBytes())
