@@ -26,4 +26,15 @@ public interface DownlinkChannel {
   void close(Frame lastFrame);
 
   boolean isOpen();
+
+  /**
+   * Runs {@code task} once what is queued now has been handed to the connection and it can take
+   * more without nearing the bound; at once if it can now. The core paces long replays with it, so
+   * a client catching up on a large backlog is not mistaken for a slow consumer. A task is dropped
+   * if the channel closes first. Transports whose {@link #send} never refuses a reading client
+   * may keep this default, which runs the task at once.
+   */
+  default void whenWritable(Runnable task) {
+    task.run();
+  }
 }

@@ -55,6 +55,12 @@ final class DownlinkHandler extends ServerConnectionHandler {
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    out.onWritabilityChanged();
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
   protected void open(Hello hello, ConnectionInfo info) {
     CompletionStage<DownlinkSession> stage;
     try {

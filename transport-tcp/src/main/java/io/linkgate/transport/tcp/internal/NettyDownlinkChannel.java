@@ -9,8 +9,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.WriteBufferWaterMark;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 
 /**
  * The push side of one downlink connection: the hot path.
@@ -54,6 +56,9 @@ final class NettyDownlinkChannel implements DownlinkChannel {
   private final FrameQueue queue = new FrameQueue();
   private final Runnable drainTask = this::drain;
 
+  /** Event loop only: tasks waiting for the channel to become writable. */
+  private final ArrayDeque<Runnable> writableTasks = new ArrayDeque<>();
+
   @SuppressWarnings("unused") // through DRAIN_PENDING
   private volatile int drainPending;
 
@@ -68,6 +73,11 @@ final class NettyDownlinkChannel implements DownlinkChannel {
     this.ch = ch;
     this.limitBytes = limitBytes;
     this.closeGraceMillis = closeGraceMillis;
+    // Writability follows our bound (not Netty's fixed 32/64 KiB marks), so whenWritable lets a
+    // paced sender go on while it is well under the bound.
+    ch.config()
+        .setWriteBufferWaterMark(
+            new WriteBufferWaterMark(Math.max(1, limitBytes / 4), Math.max(2, limitBytes / 2)));
   }
 
   @Override
@@ -121,9 +131,41 @@ final class NettyDownlinkChannel implements DownlinkChannel {
     return queue.bytes() + pendingOutboundBytes();
   }
 
+  /**
+   * Runs {@code task} on the event loop once the queue is written out and the channel is under its
+   * low-water mark (set to a quarter of the bound), so a paced replay never nears the bound.
+   */
+  @Override
+  public void whenWritable(Runnable task) {
+    execute(
+        () -> {
+          if (state != OPEN) {
+            return;
+          }
+          drain();
+          if (ch.isWritable()) {
+            task.run();
+          } else {
+            writableTasks.add(task);
+          }
+        });
+  }
+
+  /** Event loop only: the channel's writability changed. */
+  void onWritabilityChanged() {
+    if (!ch.isWritable() || state != OPEN) {
+      return;
+    }
+    Runnable task;
+    while (ch.isWritable() && (task = writableTasks.poll()) != null) {
+      task.run();
+    }
+  }
+
   /** Event loop only: the connection is gone; drop whatever is still queued. */
   void onInactive() {
     state = CLOSED;
+    writableTasks.clear();
     discardQueued();
   }
 
