@@ -15,7 +15,7 @@ import java.util.List;
  * slow consumer: past the limit {@code send} refuses, and the channel closes itself with {@code
  * Error SLOW_CONSUMER}, as a transport's bounded queue would.
  */
-final class RecordingChannel implements DownlinkChannel {
+class RecordingChannel implements DownlinkChannel {
   private final int maxFrames;
   private final List<EncodedFrame> sent = new ArrayList<>();
   private Frame closedWith;

@@ -54,6 +54,34 @@ final class ResumeChecks {
     assertThat(pushes).extracting(Push::getFrom).containsOnly(alice);
   }
 
+  void aBacklogLargerThanTheOutboundBoundIsReplayedInFullToAReadingClient() {
+    String bob = fx.user("bob");
+    int bound = fx.limits().outboundQueueBytes();
+    int count = Math.min(fx.baseConfig().inboxCapacity(), 60);
+    int size = Math.min(fx.limits().maxFrameBytes() / 2, 3 * bound / count + 1);
+    List<CompletionStage<Push>> stored = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] payload = new byte[size];
+      payload[0] = (byte) i;
+      stored.add(fx.router().push(bob, Message.of("tck", "user:" + bob, payload)));
+    }
+    for (CompletionStage<Push> p : stored) {
+      fx.join(p, "router push to an offline user");
+    }
+
+    // About three times the outbound bound waits in the inbox: the node must pace the replay
+    // rather than queue it at once and drop this client as a slow consumer.
+    TestDownlink dl = fx.downlink(fx.downlinkHello(bob, "bob-phone", 0, 0));
+    List<Push> pushes = dl.nextPushes(count);
+
+    assertThat(pushes)
+        .extracting(Push::getSeq)
+        .as("every seq of a %d-byte backlog, once, in order", (long) count * size)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, count).boxed().toList());
+    dl.assertOpen();
+  }
+
   void resumeBeyondTheInboxSaysResumedFalse() {
     String bob = fx.user("bob");
     TestDownlink first = fx.downlink(bob, "bob-phone");

@@ -243,6 +243,11 @@ public abstract class TransportConformanceSuite {
   }
 
   @Test
+  public void aBacklogLargerThanTheOutboundBoundIsReplayedInFullToAReadingClient() {
+    resume.aBacklogLargerThanTheOutboundBoundIsReplayedInFullToAReadingClient();
+  }
+
+  @Test
   public void resumeBeyondTheInboxSaysResumedFalse() {
     resume.resumeBeyondTheInboxSaysResumedFalse();
   }

@@ -166,6 +166,7 @@ final class Downlinks {
     LocalUser u = s.user;
     GatewayException failure = null;
     boolean fill = false;
+    boolean paced = false;
     long acked = 0;
     synchronized (u) {
       if (err != null) {
@@ -188,14 +189,16 @@ final class Downlinks {
                         .setResumed(slice.complete())
                         .setEpoch(slice.epoch()))
                 .build();
-        if (s.send(EncodedFrame.of(welcome))) {
-          for (Push p : slice.pushes()) {
-            if (!s.send(EncodedFrame.of(pushFrame(p)))) {
-              break;
-            }
-          }
+        List<Push> backlog = slice.pushes();
+        int sent = s.send(EncodedFrame.of(welcome)) ? sendChunk(s, backlog, 0) : -1;
+        if (sent >= 0 && sent < backlog.size()) {
+          // The rest follows as the connection drains (paced: see sendChunk).
+          s.lastDelivered = backlog.get(sent - 1).getSeq();
+          s.wanted = Math.max(s.wanted, slice.lastSeq());
+          paced = true;
+        } else {
+          s.lastDelivered = slice.lastSeq();
         }
-        s.lastDelivered = slice.lastSeq();
         // A resume point past the last seq (another epoch, or garbage) acknowledges nothing.
         s.acked = resumeFrom <= slice.lastSeq() ? resumeFrom : 0;
         acked = s.acked;
@@ -203,7 +206,7 @@ final class Downlinks {
           s.state = LocalDownlink.LIVE;
           if (s.wanted > s.lastDelivered) {
             s.filling = true;
-            fill = true;
+            fill = !paced;
           }
         }
       }
@@ -222,7 +225,31 @@ final class Downlinks {
     result.complete(s);
     if (fill) {
       fill(s);
+    } else if (paced) {
+      s.channel.whenWritable(() -> fill(s));
     }
+  }
+
+  /**
+   * Sends {@code pushes} from index {@code from} on, stopping once {@link #REPLAY_CHUNK_BYTES} went
+   * out (at least one push always goes): a backlog larger than the transport's outbound bound would
+   * otherwise be queued at once and close a client that reads perfectly well as a slow consumer.
+   * Guarded by user.
+   *
+   * @return the index after the last push sent, or -1 if the channel refused one (it is closing)
+   */
+  private static int sendChunk(LocalDownlink s, List<Push> pushes, int from) {
+    long bytes = 0;
+    int i = from;
+    while (i < pushes.size() && (i == from || bytes < REPLAY_CHUNK_BYTES)) {
+      EncodedFrame frame = EncodedFrame.of(pushFrame(pushes.get(i)));
+      if (!s.send(frame)) {
+        return -1;
+      }
+      bytes += frame.size();
+      i++;
+    }
+    return i;
   }
 
   /** Delivers a push already in {@code userId}'s inbox to the user's local downlinks, in seq order. */
@@ -284,6 +311,7 @@ final class Downlinks {
         .whenComplete(
             (slice, err) -> {
               boolean again = false;
+              boolean paced = false;
               synchronized (u) {
                 s.filling = false;
                 if (s.state != LocalDownlink.LIVE) {
@@ -301,6 +329,7 @@ final class Downlinks {
                   return;
                 }
                 long before = s.lastDelivered;
+                long bytes = 0;
                 for (Push p : slice.pushes()) {
                   long seq = p.getSeq();
                   if (seq <= s.lastDelivered) {
@@ -310,12 +339,23 @@ final class Downlinks {
                     resync(s, "messages were dropped from the inbox before delivery");
                     return;
                   }
-                  if (!s.send(EncodedFrame.of(pushFrame(p)))) {
+                  if (bytes >= REPLAY_CHUNK_BYTES) {
+                    // Enough for now: go on when the connection has drained (see sendChunk).
+                    s.filling = true;
+                    s.wanted = Math.max(s.wanted, slice.lastSeq());
+                    paced = true;
+                    break;
+                  }
+                  EncodedFrame frame = EncodedFrame.of(pushFrame(p));
+                  if (!s.send(frame)) {
                     return;
                   }
+                  bytes += frame.size();
                   s.lastDelivered = seq;
                 }
-                if (s.wanted > s.lastDelivered) {
+                if (paced) {
+                  // nothing more here: the drained channel calls fill again
+                } else if (s.wanted > s.lastDelivered) {
                   // Pushes appended after the read started: read again. A read that brought
                   // nothing new is retried a few times, then the next push starts a fill.
                   s.fillRetries = s.lastDelivered > before ? 0 : s.fillRetries + 1;
@@ -332,6 +372,8 @@ final class Downlinks {
               }
               if (again) {
                 fill(s);
+              } else if (paced) {
+                s.channel.whenWritable(() -> fill(s));
               }
             });
   }
@@ -468,6 +510,12 @@ final class Downlinks {
   int count() {
     return count.get();
   }
+
+  /**
+   * Bytes of replayed or gap-filled pushes sent before waiting for the connection to drain. Well
+   * under any sensible outbound bound, so live pushes arriving meanwhile still fit.
+   */
+  static final int REPLAY_CHUNK_BYTES = 16 * 1024;
 
   static Frame pushFrame(Push push) {
     return Frame.newBuilder().setPush(push).build();
