@@ -9,7 +9,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.WriteBufferWaterMark;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -56,8 +55,8 @@ final class NettyDownlinkChannel implements DownlinkChannel {
   private final FrameQueue queue = new FrameQueue();
   private final Runnable drainTask = this::drain;
 
-  /** Event loop only: tasks waiting for the channel to become writable. */
-  private final ArrayDeque<Runnable> writableTasks = new ArrayDeque<>();
+  /** Event loop only: tasks waiting for the channel to become writable; made on first need. */
+  private ArrayDeque<Runnable> writableTasks;
 
   @SuppressWarnings("unused") // through DRAIN_PENDING
   private volatile int drainPending;
@@ -73,11 +72,6 @@ final class NettyDownlinkChannel implements DownlinkChannel {
     this.ch = ch;
     this.limitBytes = limitBytes;
     this.closeGraceMillis = closeGraceMillis;
-    // Writability follows our bound (not Netty's fixed 32/64 KiB marks), so whenWritable lets a
-    // paced sender go on while it is well under the bound.
-    ch.config()
-        .setWriteBufferWaterMark(
-            new WriteBufferWaterMark(Math.max(1, limitBytes / 4), Math.max(2, limitBytes / 2)));
   }
 
   @Override
@@ -133,7 +127,8 @@ final class NettyDownlinkChannel implements DownlinkChannel {
 
   /**
    * Runs {@code task} on the event loop once the queue is written out and the channel is under its
-   * low-water mark (set to a quarter of the bound), so a paced replay never nears the bound.
+   * low-water mark (the transport sets it to a quarter of the bound), so a paced replay never nears
+   * the bound.
    */
   @Override
   public void whenWritable(Runnable task) {
@@ -146,6 +141,9 @@ final class NettyDownlinkChannel implements DownlinkChannel {
           if (ch.isWritable()) {
             task.run();
           } else {
+            if (writableTasks == null) {
+              writableTasks = new ArrayDeque<>(2);
+            }
             writableTasks.add(task);
           }
         });
@@ -153,7 +151,7 @@ final class NettyDownlinkChannel implements DownlinkChannel {
 
   /** Event loop only: the channel's writability changed. */
   void onWritabilityChanged() {
-    if (!ch.isWritable() || state != OPEN) {
+    if (writableTasks == null || !ch.isWritable() || state != OPEN) {
       return;
     }
     Runnable task;
@@ -165,7 +163,7 @@ final class NettyDownlinkChannel implements DownlinkChannel {
   /** Event loop only: the connection is gone; drop whatever is still queued. */
   void onInactive() {
     state = CLOSED;
-    writableTasks.clear();
+    writableTasks = null;
     discardQueued();
   }
 

@@ -4,7 +4,10 @@ import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.DownlinkTransport;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.TransportSettings;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 
 /** Downlinks over TCP: long-lived connections kept alive by heartbeats. */
 public final class TcpDownlinkTransport extends TcpServerTransport implements DownlinkTransport {
@@ -18,6 +21,19 @@ public final class TcpDownlinkTransport extends TcpServerTransport implements Do
   @Override
   protected ChannelHandler newConnectionHandler() {
     return new DownlinkHandler(core, settings.limits(), closeGraceMillis, maxInFlight);
+  }
+
+  /**
+   * Writability follows the outbound bound (a quarter and a half of it) instead of Netty's fixed
+   * 32/64 KiB, so {@link NettyDownlinkChannel#whenWritable} lets a paced replay go on while it is
+   * well under the bound. One shared mark object for every connection.
+   */
+  @Override
+  protected void configureChildren(ServerBootstrap bootstrap) {
+    int bound = settings.limits().outboundQueueBytes();
+    bootstrap.childOption(
+        ChannelOption.WRITE_BUFFER_WATER_MARK,
+        new WriteBufferWaterMark(Math.max(1, bound / 4), Math.max(2, bound / 2)));
   }
 
   private static TransportSettings checkRole(TransportSettings settings) {

@@ -68,6 +68,9 @@ abstract class TcpServerTransport {
   /** The role's handler for a new connection. */
   protected abstract ChannelHandler newConnectionHandler();
 
+  /** Role-specific options of accepted connections; none by default. */
+  protected void configureChildren(ServerBootstrap bootstrap) {}
+
   public String name() {
     return "tcp";
   }
@@ -90,6 +93,7 @@ abstract class TcpServerTransport {
               .option(ChannelOption.SO_REUSEADDR, true)
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childHandler(new Initializer(tls));
+      configureChildren(bootstrap);
       List<Channel> bound = new ArrayList<>();
       for (int port : settings.ports()) {
         ChannelFuture f = bootstrap.bind(settings.host(), port).awaitUninterruptibly();
