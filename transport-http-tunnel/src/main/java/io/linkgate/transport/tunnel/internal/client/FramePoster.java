@@ -1,0 +1,201 @@
+package io.linkgate.transport.tunnel.internal.client;
+
+import io.linkgate.api.GatewayException;
+import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.api.proto.Frame;
+import io.linkgate.transport.tunnel.internal.ErrorStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Sends frames as POSTs, pipelined the HTTP way: one POST in flight at a time, and every frame
+ * queued meanwhile rides in the next one (up to the server's frames-per-request limit). Answers
+ * complete the callers' futures in the order the frames were queued. Frames the server left
+ * unanswered (it stopped at a bad frame before them) go again in the next POST.
+ */
+final class FramePoster {
+  /** How often a frame is sent before it is given up as never answered. */
+  private static final int MAX_ATTEMPTS = 3;
+
+  /** A POST's answers may wait on the core; this only bounds a server that never answers. */
+  private static final Duration MIN_ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final class Call {
+    final Frame frame;
+    final CompletableFuture<Frame> answer = new CompletableFuture<>();
+    int attempts;
+
+    Call(Frame frame) {
+      this.frame = frame;
+    }
+  }
+
+  private final ClientContext ctx;
+  private final URI uri;
+  private final String token;
+  private final Object lock = new Object();
+  private final ArrayDeque<Call> waiting = new ArrayDeque<>();
+  private List<Call> inFlight; // guarded by lock
+  private CompletableFuture<?> exchange; // guarded by lock
+  private Throwable closed; // guarded by lock
+
+  FramePoster(ClientContext ctx, URI uri, String token) {
+    this.ctx = ctx;
+    this.uri = uri;
+    this.token = token;
+  }
+
+  CompletableFuture<Frame> call(Frame frame) {
+    Call c = new Call(frame);
+    Throwable refused;
+    synchronized (lock) {
+      refused = closed;
+      if (refused == null) {
+        waiting.add(c);
+      }
+    }
+    if (refused != null) {
+      c.answer.completeExceptionally(refused);
+      return c.answer;
+    }
+    pump();
+    return c.answer;
+  }
+
+  boolean isOpen() {
+    synchronized (lock) {
+      return closed == null;
+    }
+  }
+
+  /** Fails every call not yet answered with {@code cause}, and every later one. Idempotent. */
+  void close(Throwable cause) {
+    List<Call> toFail = new ArrayList<>();
+    CompletableFuture<?> pending;
+    synchronized (lock) {
+      if (closed != null) {
+        return;
+      }
+      closed = cause;
+      toFail.addAll(waiting);
+      waiting.clear();
+      if (inFlight != null) {
+        toFail.addAll(inFlight);
+      }
+      pending = exchange;
+    }
+    for (Call c : toFail) {
+      c.answer.completeExceptionally(cause);
+    }
+    if (pending != null) {
+      pending.cancel(true);
+    }
+  }
+
+  private void pump() {
+    List<Call> batch = new ArrayList<>();
+    synchronized (lock) {
+      if (closed != null || inFlight != null || waiting.isEmpty()) {
+        return;
+      }
+      int max = ctx.settings().maxFramesPerRequest();
+      while (!waiting.isEmpty() && batch.size() < max) {
+        Call c = waiting.poll();
+        c.attempts++;
+        batch.add(c);
+      }
+      inFlight = batch;
+    }
+    List<Frame> frames = new ArrayList<>(batch.size());
+    for (Call c : batch) {
+      frames.add(c.frame);
+    }
+    Duration connect = ctx.options().connectTimeout();
+    HttpRequest request =
+        ClientRequests.post(uri, token, frames)
+            .timeout(
+                connect.multipliedBy(3).compareTo(MIN_ANSWER_TIMEOUT) > 0
+                    ? connect.multipliedBy(3)
+                    : MIN_ANSWER_TIMEOUT)
+            .build();
+    CompletableFuture<HttpResponse<List<Frame>>> sent =
+        ctx.http()
+            .sendAsync(request, Responses.frames(ctx.options().maxFrameBytes(), batch.size()));
+    synchronized (lock) {
+      if (inFlight == batch) {
+        exchange = sent;
+      }
+    }
+    sent.whenComplete((response, failure) -> answered(batch, response, failure));
+  }
+
+  private void answered(List<Call> batch, HttpResponse<List<Frame>> response, Throwable failure) {
+    if (failure != null) {
+      failed(batch, unwrap(failure));
+    } else {
+      List<Frame> answers = response.body();
+      for (int i = 0; i < answers.size(); i++) {
+        batch.get(i).answer.complete(answers.get(i));
+      }
+      List<Call> retry = new ArrayList<>();
+      for (Call c : batch.subList(answers.size(), batch.size())) {
+        if (c.attempts < MAX_ATTEMPTS) {
+          retry.add(c);
+        } else {
+          c.answer.completeExceptionally(
+              new IOException("the server left the frame unanswered " + c.attempts + " times"));
+        }
+      }
+      synchronized (lock) {
+        for (int i = retry.size() - 1; i >= 0; i--) {
+          waiting.addFirst(retry.get(i)); // before anything queued later: order is kept
+        }
+      }
+    }
+    synchronized (lock) {
+      if (inFlight == batch) {
+        inFlight = null;
+        exchange = null;
+      }
+    }
+    pump();
+  }
+
+  /**
+   * A POST failed. A request-level refusal of this batch (too large, malformed) fails its calls
+   * only; a lost connection, a refused token or an unavailable server ends the poster.
+   */
+  private void failed(List<Call> batch, Throwable cause) {
+    if (cause instanceof GatewayException g
+        && !ErrorStatus.isRefusal(g.code())
+        && g.code() != ErrorCode.UNAVAILABLE) {
+      for (Call c : batch) {
+        c.answer.completeExceptionally(g);
+      }
+      return;
+    }
+    Throwable end =
+        cause instanceof IOException
+                || cause instanceof GatewayException g && ErrorStatus.isRefusal(g.code())
+            ? cause
+            : new IOException("uplink request failed: " + cause.getMessage(), cause);
+    close(end); // fails this batch too (it is in flight), after marking the poster closed
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,76 @@
+package io.linkgate.transport.tunnel.internal.server;
+
+import io.linkgate.api.FrameCodec;
+import io.linkgate.api.Frames;
+import io.linkgate.api.GatewayException;
+import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.api.proto.Frame;
+import io.linkgate.transport.tunnel.internal.TunnelProtocol;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One answer per request frame, in request order, as a 200 response body. Every frame is handed
+ * over at once, in order (they are pipelined as on a TCP uplink); the answers are written once all
+ * are in, whatever order their stages complete in.
+ */
+final class Answers {
+  private Answers() {}
+
+  /** The answers of {@code handler} to {@code frames}, in order; a failed stage is its Error. */
+  static CompletableFuture<List<Frame>> of(
+      List<Frame> frames, Function<Frame, CompletionStage<Frame>> handler) {
+    List<CompletableFuture<Frame>> pending = new ArrayList<>(frames.size());
+    for (Frame frame : frames) {
+      CompletionStage<Frame> stage;
+      try {
+        stage = handler.apply(frame);
+      } catch (RuntimeException e) {
+        stage = CompletableFuture.failedFuture(e);
+      }
+      pending.add(
+          stage
+              .handle(
+                  (answer, failure) ->
+                      failure != null
+                          ? GatewayException.from(failure).toFrame()
+                          : answer != null ? answer : Frames.error(ErrorCode.INTERNAL, "no answer"))
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
+        .thenApply(v -> pending.stream().map(CompletableFuture::join).toList());
+  }
+
+  /**
+   * Writes {@code answers}, then {@code badFrame}'s Error in place of the frame that stopped the
+   * reading (if any). After a bad frame the rest of the body was not read, so an HTTP/1 connection
+   * cannot be reused: it is closed, as a TCP connection is after a bad frame.
+   */
+  static void write(
+      Request request,
+      Response response,
+      Callback callback,
+      List<Frame> answers,
+      GatewayException badFrame) {
+    List<Frame> body = answers;
+    if (badFrame != null) {
+      body = new ArrayList<>(answers);
+      body.add(badFrame.toFrame());
+      if (ErrorResponses.isHttp1(request)) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
+    }
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, TunnelProtocol.CONTENT_TYPE);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(true, ByteBuffer.wrap(FrameCodec.encodeAll(body)), callback);
+  }
+}

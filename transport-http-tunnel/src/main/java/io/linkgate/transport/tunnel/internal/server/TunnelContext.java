@@ -1,0 +1,49 @@
+package io.linkgate.transport.tunnel.internal.server;
+
+import io.linkgate.api.proto.Role;
+import io.linkgate.api.transport.ConnectionInfo;
+import io.linkgate.api.transport.Limits;
+import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.transport.tunnel.internal.TunnelProtocol;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * What the endpoint handlers of one running server share.
+ *
+ * @param core the router
+ * @param limits frame, queue and timer bounds
+ * @param settings the tunnel's own options
+ * @param scheduler timers (heartbeats, holds, deadlines)
+ * @param executor the server's threads, for work that must not run inside a caller's lock
+ * @param sessions the open downlink sessions of this server
+ * @param deadline the handshake timeout applied to the core's open stages
+ */
+record TunnelContext(
+    SessionHandler core,
+    Limits limits,
+    ServerSettings settings,
+    Scheduler scheduler,
+    Executor executor,
+    DownlinkSessions sessions,
+    HandshakeDeadline deadline) {
+
+  ConnectionInfo connectionInfo(Request request, Role role, int heartbeatMs) {
+    return new ConnectionInfo(
+        TunnelProtocol.NAME,
+        role,
+        describe(request.getConnectionMetaData().getRemoteSocketAddress()),
+        request.isSecure(),
+        heartbeatMs);
+  }
+
+  private static String describe(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet) {
+      return inet.getHostString() + ":" + inet.getPort();
+    }
+    return String.valueOf(address);
+  }
+}
