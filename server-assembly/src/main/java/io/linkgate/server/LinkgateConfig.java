@@ -8,7 +8,7 @@ import java.time.Duration;
 /**
  * Everything a node is configured with. Mirrors the YAML file key for key (kebab-case there:
  * {@code nodeId} is {@code node-id}). Every absent value takes its default, so {@link #defaults()}
- * is a working development node: TCP downlink on 7100, TCP uplink on 7200.
+ * is a working development node on every shipped transport (see {@link TransportsConfig}).
  *
  * @param nodeId this node's id; default: the host name plus a random suffix
  * @param bindHost the address every listener binds; default {@code 0.0.0.0}

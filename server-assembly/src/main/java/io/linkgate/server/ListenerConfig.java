@@ -34,7 +34,12 @@ public record ListenerConfig(
 
   /** A plain TCP listener on one port. */
   public static ListenerConfig tcp(int port) {
-    return new ListenerConfig("tcp", List.of(port), null, null);
+    return plain("tcp", port);
+  }
+
+  /** A listener of {@code transport} on one port, without TLS or options. */
+  public static ListenerConfig plain(String transport, int port) {
+    return new ListenerConfig(transport, List.of(port), null, null);
   }
 
   public Optional<TlsConfig> tlsConfig() {

@@ -20,8 +20,18 @@ class LinkgateConfigTest {
     assertThat(c.advertiseHost()).isNotBlank();
     assertThat(c.auth().secret()).isNull();
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.transports().downlink()).containsExactly(new ListenerConfig("tcp", List.of(7100), null, Map.of()));
-    assertThat(c.transports().uplink()).containsExactly(new ListenerConfig("tcp", List.of(7200), null, Map.of()));
+    // Every shipped transport, each on its own port, so the default node is reachable through an
+    // HTTP-only proxy and from generated gRPC stubs too.
+    assertThat(c.transports().downlink())
+        .containsExactly(
+            new ListenerConfig("tcp", List.of(7100), null, Map.of()),
+            new ListenerConfig("http-tunnel", List.of(8080), null, Map.of()),
+            new ListenerConfig("grpc", List.of(7300), null, Map.of()));
+    assertThat(c.transports().uplink())
+        .containsExactly(
+            new ListenerConfig("tcp", List.of(7200), null, Map.of()),
+            new ListenerConfig("http-tunnel", List.of(8081), null, Map.of()),
+            new ListenerConfig("grpc", List.of(7301), null, Map.of()));
     assertThat(c.router())
         .isEqualTo(
             new RouterConfig(1000, 100_000, Duration.ofMinutes(10), 100_000L, Duration.ofHours(24)));
@@ -68,7 +78,7 @@ class LinkgateConfigTest {
     ListenerConfig down = c.transports().downlink().get(0);
     assertThat(down.ports()).containsExactly(0);
     assertThat(down.options()).containsEntry("epoll", "false").containsEntry("backlog", "128");
-    assertThat(c.transports().uplink()).containsExactly(ListenerConfig.tcp(7200));
+    assertThat(c.transports().uplink()).isEqualTo(TransportsConfig.defaults().uplink());
   }
 
   @Test

@@ -113,7 +113,10 @@ class LinkgateServerTest {
     assertThatThrownBy(() -> LinkgateServer.start(config))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown uplink transport 'quic' at transports.uplink[0]")
-        .hasMessageContaining("known uplink transports: [tcp]");
+        .hasMessageContaining("known uplink transports: [")
+        .hasMessageContaining("tcp")
+        .hasMessageContaining("http-tunnel")
+        .hasMessageContaining("grpc");
   }
 
   @Test

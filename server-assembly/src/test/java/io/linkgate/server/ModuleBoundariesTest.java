@@ -32,6 +32,8 @@ class ModuleBoundariesTest {
         "io.linkgate.api.proto",
         "io.linkgate.router",
         "io.linkgate.transport.tcp",
+        "io.linkgate.transport.tunnel",
+        "io.linkgate.transport.grpc",
         "io.linkgate.client",
         "io.linkgate.server"
       })

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Run a Linkgate node. Without --config, runs on defaults (TCP downlink 7100, uplink 7200).")
+    description =
+        "Run a Linkgate node. Without --config, runs on defaults: downlink on TCP 7100, HTTP tunnel 8080,"
+            + " gRPC 7300; uplink on TCP 7200, HTTP tunnel 8081, gRPC 7301.")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
