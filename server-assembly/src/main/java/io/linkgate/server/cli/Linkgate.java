@@ -4,6 +4,7 @@ import io.linkgate.api.GatewayException;
 import io.linkgate.server.ConfigException;
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +32,9 @@ public final class Linkgate implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
+    // grpc-java logs through java.util.logging; send it to the node's log like everything else.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     System.exit(commandLine().execute(args));
   }
 
