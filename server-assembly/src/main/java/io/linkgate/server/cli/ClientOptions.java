@@ -1,12 +1,15 @@
 package io.linkgate.server.cli;
 
+import io.linkgate.api.client.ClientTransportOptions;
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Role;
 import io.linkgate.client.Endpoints;
 import io.linkgate.client.LinkgateClient;
 import io.linkgate.router.Hs256Authenticator;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,21 +34,52 @@ final class ClientOptions {
   @Option(names = "--server", paramLabel = "HOST", defaultValue = "localhost", description = "node host (default: ${DEFAULT-VALUE})")
   String server;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "7100", description = "downlink port (default: ${DEFAULT-VALUE})")
-  int port;
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "downlink port (default: the transport's default port: tcp 7100, http-tunnel 8080, grpc 7300)")
+  Integer port;
 
-  @Option(names = "--uplink-port", paramLabel = "PORT", defaultValue = "7200", description = "uplink port (default: ${DEFAULT-VALUE})")
-  int uplinkPort;
+  @Option(
+      names = "--uplink-port",
+      paramLabel = "PORT",
+      description = "uplink port (default: the uplink transport's default port: tcp 7200, http-tunnel 8081, grpc 7301)")
+  Integer uplinkPort;
 
-  @Option(names = "--transport", paramLabel = "NAME", defaultValue = "tcp", description = "transport (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--transport",
+      paramLabel = "NAME",
+      defaultValue = "tcp",
+      description = "transport: tcp, http-tunnel or grpc (default: ${DEFAULT-VALUE})")
   String transport;
+
+  @Option(
+      names = "--uplink-transport",
+      paramLabel = "NAME",
+      description = "a different transport for the uplink (default: --transport)")
+  String uplinkTransport;
+
+  @Option(
+      names = "--proxy",
+      paramLabel = "HOST:PORT",
+      converter = ProxyAddressConverter.class,
+      description = "HTTP proxy for transports that can use one (http-tunnel); default: the JVM's proxy settings")
+  InetSocketAddress proxy;
 
   @Option(names = "--device", paramLabel = "D", description = "device id (default: cli- and a random suffix)")
   String device;
 
   /** A builder with the identity set; the command adds the endpoints and listeners it needs. */
   LinkgateClient.Builder clientBuilder(CommandSpec spec) {
+    ClientTransportOptions defaults = ClientTransportOptions.defaults();
     return LinkgateClient.builder()
+        .transportOptions(
+            new ClientTransportOptions(
+                defaults.maxFrameBytes(),
+                defaults.connectTimeout(),
+                Optional.ofNullable(proxy),
+                defaults.trustAllCertificates(),
+                defaults.options()))
         .token(token(spec))
         .deviceId(device != null ? device : "cli-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000)));
   }
@@ -61,10 +95,13 @@ final class ClientOptions {
   }
 
   List<Endpoint> downlinks() {
-    return List.of(Endpoints.of(transport, Role.DOWNLINK, server, port));
+    int p = port != null ? port : DefaultPorts.of(transport, Role.DOWNLINK);
+    return List.of(Endpoints.of(transport, Role.DOWNLINK, server, p));
   }
 
   List<Endpoint> uplinks() {
-    return List.of(Endpoints.of(transport, Role.UPLINK, server, uplinkPort));
+    String t = uplinkTransport != null ? uplinkTransport : transport;
+    int p = uplinkPort != null ? uplinkPort : DefaultPorts.of(t, Role.UPLINK);
+    return List.of(Endpoints.of(t, Role.UPLINK, server, p));
   }
 }

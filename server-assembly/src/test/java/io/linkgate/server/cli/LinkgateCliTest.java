@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class LinkgateCliTest {
@@ -83,17 +85,20 @@ class LinkgateCliTest {
     assertThat(r.err().strip()).isEqualTo("linkgate serve: config file not found: no/such/file.yaml");
   }
 
-  @Test
-  void sendIsPrintedByListenThroughARunningNode() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "http-tunnel", "grpc"})
+  void sendIsPrintedByListenThroughARunningNode(String transport) throws Exception {
     LinkgateConfig config =
         LinkgateConfig.defaults()
             .withBindHost("127.0.0.1")
             .withAuthSecret(SECRET)
-            .withTransports(TransportsConfig.tcp(0, 0));
+            .withTransports(TransportsConfig.of(transport, 0, 0));
     try (LinkgateServer node = LinkgateServer.start(config)) {
       String port = String.valueOf(port(node, Role.DOWNLINK));
       String uplinkPort = String.valueOf(port(node, Role.UPLINK));
-      String[] where = {"--server", "127.0.0.1", "--port", port, "--uplink-port", uplinkPort, "--secret", SECRET};
+      String[] where = {
+        "--transport", transport, "--server", "127.0.0.1", "--port", port, "--uplink-port", uplinkPort, "--secret", SECRET
+      };
 
       CompletableFuture<Run> listen =
           CompletableFuture.supplyAsync(() -> run(concat(new String[] {"listen", "--user", "bob", "--count", "1"}, where)));
@@ -126,6 +131,37 @@ class LinkgateCliTest {
       assertThat(r.exitCode()).isEqualTo(1);
       assertThat(r.err()).startsWith("linkgate send: ").doesNotContain("Exception");
     }
+  }
+
+  @Test
+  void theTunnelGoesThroughTheGivenProxy() throws Exception {
+    LinkgateConfig config =
+        LinkgateConfig.defaults()
+            .withBindHost("127.0.0.1")
+            .withAuthSecret(SECRET)
+            .withTransports(TransportsConfig.of("http-tunnel", 0, 0));
+    try (LinkgateServer node = LinkgateServer.start(config);
+        java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      String uplinkPort = String.valueOf(port(node, Role.UPLINK));
+      String[] send = {
+        "send", "--user", "alice", "--to", "user:bob", "-m", "x", "--transport", "http-tunnel",
+        "--server", "127.0.0.1", "--uplink-port", uplinkPort, "--secret", SECRET, "--timeout", "3s"
+      };
+      assertThat(run(send).exitCode()).as("direct, the node answers").isZero();
+
+      // A proxy that accepts and never answers: the send can only fail if it really went there.
+      Run viaDeadProxy = run(concat(send, new String[] {"--proxy", "127.0.0.1:" + closed.getLocalPort()}));
+      assertThat(viaDeadProxy.exitCode()).isEqualTo(1);
+      assertThat(viaDeadProxy.err()).startsWith("linkgate send: ");
+    }
+  }
+
+  @Test
+  void aProxyThatIsNotHostColonPortIsAUsageError() {
+    Run r = run("send", "--user", "alice", "--to", "user:bob", "-m", "x", "--proxy", "squid.example");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("'squid.example' is not host:port");
   }
 
   private static int port(LinkgateServer node, Role role) {
