@@ -2,47 +2,68 @@ package io.linkgate.transport.grpc.internal;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Error;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Exception;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * grpc-java logs through java.util.logging, and reports a client's message over the size limit as
- * a WARNING with a stack trace: any client could flood the log that way. A client's mistake is
- * worth a debug line, as everywhere else in Linkgate; this filter turns exactly that record into
- * one and leaves every other record alone.
+ * grpc-java logs through java.util.logging, and reports two things a client alone causes as a
+ * WARNING with a stack trace, so any client could flood the log with them: a message over the size
+ * limit, and cancelling a stream while data waits for its flow-control window ("Stream closed
+ * before write could take place", grpc/grpc-java#1578). A client's doing is worth a debug line, as
+ * everywhere else in Linkgate; these filters turn exactly those records into one and leave every
+ * other record alone.
  */
 final class GrpcLogs {
   private static final Logger log = LoggerFactory.getLogger(GrpcLogs.class);
 
-  /** The logger grpc-java's Netty server stream writes to; held so that it is not collected. */
+  // The loggers grpc-java's Netty server writes to; held so that they are not collected.
   private static final java.util.logging.Logger SERVER_STREAM =
       java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
+  private static final java.util.logging.Logger SERVER_HANDLER =
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
 
   private static boolean installed;
 
   private GrpcLogs() {}
 
-  /** Installs the filter once per JVM, keeping any filter already there. */
-  static synchronized void demoteOversizedMessageWarnings() {
+  /** Installs the filters once per JVM, keeping any filter already there. */
+  static synchronized void demoteClientCausedWarnings() {
     if (installed) {
       return;
     }
     installed = true;
-    Filter previous = SERVER_STREAM.getFilter();
-    SERVER_STREAM.setFilter(
+    demote(SERVER_STREAM);
+    demote(SERVER_HANDLER);
+  }
+
+  private static void demote(java.util.logging.Logger logger) {
+    Filter previous = logger.getFilter();
+    logger.setFilter(
         record -> {
-          if (isOversizedMessage(record)) {
-            log.debug("refused a client's message: {}", record.getThrown().getMessage());
+          if (isClientCaused(record)) {
+            log.debug("{}: {}", record.getMessage(), record.getThrown().getMessage());
             return false;
           }
           return previous == null || previous.isLoggable(record);
         });
   }
 
+  static boolean isClientCaused(LogRecord record) {
+    return isOversizedMessage(record) || isWriteToAClosedStream(record);
+  }
+
   static boolean isOversizedMessage(LogRecord record) {
     return record.getThrown() instanceof StatusRuntimeException e
         && e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED;
+  }
+
+  /** The client reset a stream that still had data queued for it. */
+  static boolean isWriteToAClosedStream(LogRecord record) {
+    return record.getThrown() instanceof Http2Exception.StreamException e
+        && e.error() == Http2Error.STREAM_CLOSED;
   }
 }

@@ -107,7 +107,7 @@ abstract class GrpcServerTransport {
         throw new IllegalStateException("already started");
       }
       started = true;
-      GrpcLogs.demoteOversizedMessageWarnings();
+      GrpcLogs.demoteClientCausedWarnings();
       SslContext tls = settings.tls().isPresent() ? Tls.server(settings.tls().get()) : null;
       EventLoops loops = EventLoops.select(allowEpoll);
       group = loops.newGroup(threads, "linkgate-grpc-" + roleName(settings.role()), false);
