@@ -89,6 +89,7 @@ public final class SquidProxy implements AutoCloseable {
     private int[] allowedPorts = new int[0];
     private Duration readTimeout = Duration.ofMinutes(10);
     private Duration startupTimeout = Duration.ofSeconds(20);
+    private int port;
 
     private Builder() {}
 
@@ -116,6 +117,19 @@ public final class SquidProxy implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Listens on this port of 127.0.0.1 instead of a free one: brings a proxy back at the address
+     * its clients were given, as a proxy restart or failover does. The default, 0, picks a free
+     * port.
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: not a port: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
     public SquidProxy start() {
       if (allowedPorts.length == 0) {
         throw new IllegalArgumentException("allowPorts: give at least one origin port");
@@ -131,6 +145,9 @@ public final class SquidProxy implements AutoCloseable {
                 + " .ci/run does)");
       }
       reapOrphans();
+      if (port != 0) {
+        return launch(this, port); // the caller's port: nothing else to try if it is taken
+      }
       IllegalStateException lastFailure = null;
       // The free port is found by binding port 0 and releasing it, so another process may grab it
       // before squid binds it; squid then exits with "Address already in use" and we try again.
@@ -184,6 +201,51 @@ public final class SquidProxy implements AutoCloseable {
         + tail(readQuietly(directory.resolve("squid.out")), 20)
         + "--- access.log ---\n"
         + tail(accessLog(), 30);
+  }
+
+  /**
+   * Stops squid dead ({@code SIGSTOP}) without closing anything, as a hung proxy: its connections
+   * stay open, and bytes sent to it wait unread in its sockets. {@link #close} still kills it.
+   */
+  public void freeze() {
+    List<String> kill = new ArrayList<>(List.of("kill", "-STOP", Long.toString(process.pid())));
+    process.descendants().forEach(p -> kill.add(Long.toString(p.pid())));
+    try {
+      Process stop = new ProcessBuilder(kill).redirectErrorStream(true).start();
+      String output = new String(stop.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!stop.waitFor(10, TimeUnit.SECONDS) || stop.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", kill) + " failed: " + output.trim());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted freezing squid", e);
+    }
+  }
+
+  /**
+   * Bytes the origin on {@code 127.0.0.1:originPort} sent that squid has not read yet: the receive
+   * queues of squid's connections to that port, from {@code /proc/net/tcp}. With squid {@link
+   * #freeze frozen}, this is how a test knows a response reached the proxy and stuck there.
+   */
+  public long unreadBytesFrom(int originPort) {
+    String loopbackToPort = String.format("0100007F:%04X", originPort);
+    long uid = processUid();
+    long unread = 0;
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+        // "sl local rem st tx_queue:rx_queue tr:when retrnsmt uid ..."
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 7 && f[2].equals(loopbackToPort) && f[3].equals("01")
+            && Long.parseLong(f[7]) == uid) {
+          unread += Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read /proc/net/tcp", e);
+    }
+    return unread;
   }
 
   /** Kills squid and deletes its directory; fails if a squid process of this instance survives. */
