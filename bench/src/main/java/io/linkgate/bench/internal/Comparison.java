@@ -54,6 +54,16 @@ public final class Comparison {
     return connections;
   }
 
+  /** Linkgate's runs, in order. */
+  public List<Double> linkgateRuns() {
+    return List.copyOf(linkgate);
+  }
+
+  /** The baseline's runs, in order. */
+  public List<Double> rawRuns() {
+    return List.copyOf(raw);
+  }
+
   public double linkgateMedian() {
     return median(linkgate);
   }

@@ -3,17 +3,17 @@ package io.linkgate.bench.internal;
 import java.util.concurrent.locks.LockSupport;
 
 /** The pushing loops run inside the server process, the same for Linkgate and the baseline. */
-final class Pusher {
+public final class Pusher {
   private Pusher() {}
 
   /** What one loop did, in the machine-wide nanoTime clock. */
-  record Result(long startNanos, long endNanos, long sent, long maxLagNanos) {}
+  public record Result(long startNanos, long endNanos, long sent, long maxLagNanos) {}
 
   /**
    * As fast as the target takes them: {@code rounds} times, every user gets {@code burst}
    * messages (one push each when {@code burst} is 1, one burst otherwise).
    */
-  static Result broadcast(PushTarget target, int users, int rounds, int burst, int payloadBytes) {
+  public static Result broadcast(PushTarget target, int users, int rounds, int burst, int payloadBytes) {
     long start = System.nanoTime();
     for (int r = 0; r < rounds; r++) {
       for (int u = 0; u < users; u++) {
@@ -36,7 +36,7 @@ final class Pusher {
    * time the message was due, not the time it went out, so a pusher that falls behind shows up as
    * latency instead of silently lowering the load (no coordinated omission).
    */
-  static Result paced(PushTarget target, int users, long ratePerSecond, long durationMs, int payloadBytes) {
+  public static Result paced(PushTarget target, int users, long ratePerSecond, long durationMs, int payloadBytes) {
     long total = ratePerSecond * durationMs / 1000;
     double intervalNanos = 1e9 / ratePerSecond;
     long start = System.nanoTime() + 1_000_000;

@@ -11,13 +11,41 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Writes {@code <date>-push.json} and {@code <date>-push.md}. */
+/** Writes {@code <date>-<benchmark>.json} and {@code <date>-<benchmark>.md}. */
 public final class Report {
+  private final String title;
+  private final String baseline;
   private final Map<String, Object> header = new LinkedHashMap<>();
   private final List<Comparison> comparisons = new ArrayList<>();
+  private final List<String> footnotes = new ArrayList<>();
+  private boolean spreads;
+
+  /** The push benchmark's report: Linkgate beside raw Netty. */
+  public Report() {
+    this("Push benchmark", "raw Netty");
+  }
+
+  /**
+   * @param title the markdown heading, before the date
+   * @param baseline what the baseline column is called
+   */
+  public Report(String title, String baseline) {
+    this.title = title;
+    this.baseline = baseline;
+  }
 
   public void header(String key, Object value) {
     header.put(key, value);
+  }
+
+  /** A paragraph for the end of the markdown (what ran beside, what was odd). */
+  public void footnote(String text) {
+    footnotes.add(text);
+  }
+
+  /** Adds each side's lowest and highest run to the markdown table. */
+  public void showSpreads() {
+    spreads = true;
   }
 
   public void add(Comparison c) {
@@ -45,11 +73,14 @@ public final class Report {
 
   public String markdown() {
     StringBuilder sb = new StringBuilder();
-    sb.append("# Push benchmark, ").append(header.getOrDefault("date", "")).append("\n\n");
+    sb.append("# ").append(title).append(", ").append(header.getOrDefault("date", "")).append("\n\n");
     sb.append("Medians over runs (").append(header.getOrDefault("runs", "?"))
-        .append("); ratio = Linkgate / raw Netty, both measured in the same run.\n\n");
-    sb.append("| scenario | connections | Linkgate | raw Netty | ratio | target | result |\n");
-    sb.append("|---|---:|---:|---:|---:|---|---|\n");
+        .append("); ratio = Linkgate / ").append(baseline)
+        .append(", both measured in the same run.\n\n");
+    sb.append("| scenario | connections | Linkgate | ").append(baseline)
+        .append(" | ratio | target | result |").append(spreads ? " Linkgate runs | baseline runs |" : "")
+        .append("\n");
+    sb.append("|---|---:|---:|---:|---:|---|---|").append(spreads ? "---:|---:|" : "").append("\n");
     for (Comparison c : comparisons) {
       sb.append("| ").append(c.name())
           .append(" | ").append(String.format(Locale.ROOT, "%,d", c.connections()))
@@ -58,13 +89,29 @@ public final class Report {
           .append(" | ").append(String.format(Locale.ROOT, "%.2fx", c.ratio()))
           .append(" | ").append(c.targetText())
           .append(" | ").append(c.judged() ? (c.pass() ? "pass" : "**FAIL**") : "")
-          .append(" |\n");
+          .append(" |");
+      if (spreads) {
+        sb.append(' ').append(range(c.linkgateRuns())).append(" | ").append(range(c.rawRuns())).append(" |");
+      }
+      sb.append('\n');
     }
     Object setup = header.get("setup");
     if (setup != null) {
       sb.append("\n").append(setup).append("\n");
     }
+    for (String f : footnotes) {
+      sb.append("\n").append(f).append("\n");
+    }
     return sb.toString();
+  }
+
+  private static String range(List<Double> runs) {
+    if (runs.isEmpty()) {
+      return "";
+    }
+    double lo = runs.stream().mapToDouble(Double::doubleValue).min().getAsDouble();
+    double hi = runs.stream().mapToDouble(Double::doubleValue).max().getAsDouble();
+    return fmt(lo) + " - " + fmt(hi);
   }
 
   private static String fmt(double v) {

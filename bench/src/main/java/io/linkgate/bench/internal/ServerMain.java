@@ -28,25 +28,12 @@ public final class ServerMain {
 
   public static void main(String[] argv) throws Exception {
     BenchLogging.quiet();
-    Map<String, String> args = new HashMap<>();
     Map<String, String> options = new HashMap<>();
-    for (String a : argv) {
-      int eq = a.indexOf('=');
-      if (eq < 0) {
-        throw new IllegalArgumentException("expected key=value, got " + a);
-      }
-      String k = a.substring(0, eq);
-      if (k.startsWith("opt.")) {
-        options.put(k.substring(4), a.substring(eq + 1));
-      } else {
-        args.put(k, a.substring(eq + 1));
-      }
-    }
+    Map<String, String> args = parseArgs(argv, options);
     String mode = args.getOrDefault("mode", "raw");
     int maxUsers = Integer.parseInt(args.getOrDefault("maxUsers", "20000"));
     String host = args.getOrDefault("host", "127.0.0.1");
     String from = "bench-pusher";
-    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     PushTarget target =
         switch (mode) {
           case "raw" ->
@@ -63,8 +50,43 @@ public final class ServerMain {
                   from);
           default -> throw new IllegalArgumentException("mode must be linkgate or raw: " + mode);
         };
+    serve(target, "");
+  }
+
+  /**
+   * Splits {@code key=value} arguments; those named {@code opt.<name>} go to {@code options}
+   * without the prefix, the rest are returned.
+   */
+  public static Map<String, String> parseArgs(String[] argv, Map<String, String> options) {
+    Map<String, String> args = new HashMap<>();
+    for (String a : argv) {
+      int eq = a.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException("expected key=value, got " + a);
+      }
+      String k = a.substring(0, eq);
+      if (k.startsWith("opt.")) {
+        options.put(k.substring(4), a.substring(eq + 1));
+      } else {
+        args.put(k, a.substring(eq + 1));
+      }
+    }
+    return args;
+  }
+
+  /**
+   * Announces {@code @@ READY port=... <readyExtras>} and runs the command loop on stdin until QUIT
+   * or its end, then exits the process.
+   *
+   * Commands: COUNT, NANO, CPU, JIT, HEAP, BROADCAST, PACED, QUIT.
+   *
+   * @param readyExtras more {@code key=value} pairs for the READY line, or empty
+   */
+  public static void serve(PushTarget target, String readyExtras) throws Exception {
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     out.println("@@ READY port=" + target.port() + " pid=" + ProcessHandle.current().pid()
-        + " maxFiles=" + maxFiles() + " epoll=" + (NettyIo.epoll() ? 1 : 0));
+        + " maxFiles=" + maxFiles() + " epoll=" + (NettyIo.epoll() ? 1 : 0)
+        + (readyExtras.isEmpty() ? "" : " " + readyExtras));
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
@@ -74,6 +96,7 @@ public final class ServerMain {
           case "COUNT" -> out.println("@@ count=" + target.connected());
           case "NANO" -> out.println("@@ nanos=" + System.nanoTime());
           case "CPU" -> out.println("@@ cpu=" + cpuNanos());
+          case "JIT" -> out.println("@@ jit=" + jitMillis());
           case "HEAP" -> out.println("@@ " + memory());
           case "BROADCAST" -> {
             Pusher.Result r =
@@ -146,6 +169,12 @@ public final class ServerMain {
     return -1;
   }
 
+  /** Time the JIT compilers have spent so far, in milliseconds; -1 if the JVM does not say. */
+  private static long jitMillis() {
+    var jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+  }
+
   /** CPU time of the whole process (every thread, GC included), in nanoseconds. */
   private static long cpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean()
@@ -155,7 +184,7 @@ public final class ServerMain {
     return -1;
   }
 
-  static long maxFiles() {
+  public static long maxFiles() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
       return os.getMaxFileDescriptorCount();
     }

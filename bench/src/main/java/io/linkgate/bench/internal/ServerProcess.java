@@ -64,6 +64,16 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(String mode, List<String> jvmArgs, Map<String, String> args, Path logDir)
       throws IOException {
+    return start(ServerMain.class.getName(), mode, jvmArgs, args, logDir);
+  }
+
+  /**
+   * Starts a server process whose main class is {@code mainClass} (one that ends in {@link
+   * ServerMain#serve}) and waits for it to listen.
+   */
+  public static ServerProcess start(
+      String mainClass, String mode, List<String> jvmArgs, Map<String, String> args, Path logDir)
+      throws IOException {
     Files.createDirectories(logDir);
     Path log = Files.createTempFile(logDir, "server-" + mode + "-", ".log");
     List<String> cmd = new ArrayList<>();
@@ -71,7 +81,7 @@ public final class ServerProcess implements AutoCloseable {
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(ServerMain.class.getName());
+    cmd.add(mainClass);
     cmd.add("mode=" + mode);
     args.forEach((k, v) -> cmd.add(k + "=" + v));
     Process p =
@@ -91,6 +101,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public long maxFiles() {
     return ready.get("maxFiles");
+  }
+
+  /** A value of the server's READY line, such as {@code port}; -1 if it has none or not a number. */
+  public long readyValue(String key) {
+    return ready.getOrDefault(key, -1L);
   }
 
   public boolean epoll() {
