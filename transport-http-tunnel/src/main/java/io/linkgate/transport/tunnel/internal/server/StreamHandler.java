@@ -65,6 +65,9 @@ final class StreamHandler {
 
   private void opened(StreamDownlink downlink, DownlinkSession session, int granted) {
     downlink.opened(session, downlink.channel().welcome());
+    // The heartbeat miss window starts with the session, as on TCP: time spent authenticating is
+    // the handshake timeout's, and under load it could otherwise eat the client's first interval.
+    downlink.clientSeen();
     ctx.sessions().add(downlink);
     if (downlink.channel().finished().isDone()) {
       ctx.sessions().remove(downlink); // it ended meanwhile; its own removal may have run first
