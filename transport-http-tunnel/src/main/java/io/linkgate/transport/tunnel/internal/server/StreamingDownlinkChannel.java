@@ -23,6 +23,12 @@ import org.eclipse.jetty.util.IteratingCallback;
  * any thread; one write is in flight at a time and everything queued meanwhile goes out in the next
  * one.
  *
+ * <p>{@link #send} only queues and hands the writing to the executor (once per batch, like a Netty
+ * channel's event loop): writing on the caller's thread made each frame of a burst its own write and
+ * chunk, since a write to a socket with room completes at once, before the caller queues the next
+ * frame. Measured with bench's TunnelBenchmark: bursts of 8 reached 1.1-1.6 frames per client read
+ * that way, against 6-8 from a raw Jetty handler.
+ *
  * <p>The bound is ours to keep: the bytes queued plus those of the write in flight may not pass
  * {@code limitBytes}; the send that would pass it is refused and the stream ends with {@code Error
  * SLOW_CONSUMER} after what is queued, as on TCP. {@link #whenWritable} tasks run once that total
@@ -41,6 +47,8 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
   private final Writer writer = new Writer();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private final AtomicBoolean completed = new AtomicBoolean();
+  private final AtomicBoolean writePending = new AtomicBoolean();
+  private final Runnable writeTask = this::writeQueued;
 
   private final Object lock = new Object();
   private final ArrayDeque<EncodedFrame> queue = new ArrayDeque<>();
@@ -74,6 +82,9 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
       }
       queued = queuedBytes + inFlightBytes + size <= limitBytes;
       if (queued) {
+        // Counts as written for the keep-alive pings: it is on its way, and a ping computed
+        // before the writer runs would only queue up behind it.
+        lastWriteNanos = System.nanoTime();
         if (welcome == null && frame.frame().hasWelcome()) {
           welcome = frame.frame().getWelcome();
         }
@@ -86,8 +97,19 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
                 "outbound queue over " + limitBytes + " bytes; reconnect and resume"));
       }
     }
-    writer.iterate(); // outside the lock: it may write, and complete, on this thread
+    if (queued) {
+      if (!writePending.get() && writePending.compareAndSet(false, true)) {
+        runLater(writeTask);
+      }
+    } else {
+      writer.iterate(); // the close: outside the lock, it may write and complete on this thread
+    }
     return queued;
+  }
+
+  private void writeQueued() {
+    writePending.set(false); // before writing: a frame queued from now on schedules another run
+    writer.iterate();
   }
 
   @Override
@@ -188,6 +210,7 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
     return writeStartedNanos;
   }
 
+  /** When a frame was last queued or written: the stream's last sign of life towards the client. */
   long lastWriteNanos() {
     return lastWriteNanos;
   }
@@ -278,6 +301,7 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
       executor.execute(task);
     } catch (RejectedExecutionException e) {
       // the server is stopping; the stream ends with it
+      writePending.set(false);
     }
   }
 }
