@@ -18,7 +18,9 @@ import io.linkgate.transport.tunnel.internal.client.HttpTunnelClientTransport;
  * asked of the server; default 25000), {@code stall-ms} (how long a stream may stay silent before
  * it is given up; default 2.5 times the granted heartbeat, and half the connect timeout for the
  * first Welcome), {@code max-frames-per-request} (most frames batched into one POST; default 64),
- * {@code trust-certificates} (a PEM file of certificates to trust instead of the JDK's).
+ * {@code max-request-bytes} (most bytes batched into one POST, a larger frame going alone; default
+ * 262144, the server's default; a POST the server still refuses as too large is split and sent
+ * again), {@code trust-certificates} (a PEM file of certificates to trust instead of the JDK's).
  *
  * <p>Listener callbacks and the completion of open and call stages run on the HttpClient's threads;
  * never block there for long.

@@ -38,9 +38,16 @@
  * </ul>
  *
  * Errors are an HTTP status with exactly one {@code Error} frame as the body and an {@code
- * X-Linkgate-Error: <CODE>} header: 400 bad parameter or malformed request, 401 bad or missing
- * token, 403 forbidden, 404 unknown path or session, 405 wrong method, 408 no request in time, 413
- * body or frame count over the limit, 415 wrong content type, 429 too many devices, 503 node
- * draining or full (with {@code Retry-After}).
+ * X-Linkgate-Error: <CODE>} header: 400 bad parameter (a {@code resume_from_seq} past 2^63 - 1 too)
+ * or malformed request (a body Jetty cannot parse, such as a bad or truncated chunk, is {@code
+ * BAD_FRAME}), 401 bad or missing token, 403 forbidden, 404 unknown path or session, 405 wrong
+ * method, 408 no complete request head within the handshake timeout of the connection's open, or a
+ * body not complete within the body timeout ({@code TIMEOUT}, and the connection is closed), 413
+ * body or frame count over the limit, 415 wrong content type, 429 too many devices or poll sessions
+ * for the user, 503 node draining or full (poll sessions, or the bytes of request bodies held at
+ * once), with {@code Retry-After}.
+ *
+ * <p>A device has one poll session: opening a new one ends the old one at once. A closed poll
+ * session whose last frames no poll comes for is dropped one hold after it closed.
  */
 package io.linkgate.transport.tunnel;

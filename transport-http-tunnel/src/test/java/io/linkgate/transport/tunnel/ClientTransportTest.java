@@ -55,6 +55,48 @@ class ClientTransportTest {
   }
 
   @Test
+  void thirtyConcurrentLargeSendsAreAllConfirmed() throws Exception {
+    // 30 x 60 KB: far more than one POST may carry; the client batches by bytes as well.
+    try (TestNode node = TestNode.start();
+        ClientTransport client = node.client(Map.of())) {
+      assertAllConfirmed(client, node, 30, 60_000);
+    }
+  }
+
+  @Test
+  void aBatchTheServerRefusesAsTooLargeIsSplitAndSentAgain() throws Exception {
+    // The server takes less per POST than the client batches by default (256 KiB).
+    try (TestNode node = TestNode.builder().option("max-request-bytes", "100000").start();
+        ClientTransport client = node.client(Map.of())) {
+      assertAllConfirmed(client, node, 12, 30_000);
+    }
+  }
+
+  private static void assertAllConfirmed(
+      ClientTransport client, TestNode node, int sends, int payloadBytes) {
+    ClientUplink up =
+        TestNode.join(client.openUplink(node.endpoint(Role.UPLINK), node.hello("alice", "a")));
+    List<CompletionStage<Frame>> answers = new ArrayList<>();
+    for (int i = 0; i < sends; i++) {
+      answers.add(
+          up.call(
+              Frame.newBuilder()
+                  .setSend(
+                      Send.newBuilder()
+                          .setClientMsgId("big-" + i)
+                          .setTo("user:bob")
+                          .setPayload(ByteString.copyFrom(new byte[payloadBytes])))
+                  .build()));
+    }
+    for (int i = 0; i < sends; i++) {
+      Frame answer = TestNode.join(answers.get(i));
+      assertThat(answer.hasSendAck()).as("answer %d: %s", i, answer).isTrue();
+      assertThat(answer.getSendAck().getClientMsgId()).isEqualTo("big-" + i);
+    }
+    assertThat(up.isOpen()).isTrue();
+  }
+
+  @Test
   void behindABufferingProxyAutoModeFallsBackToLongPolling() throws Exception {
     try (TestNode node = TestNode.start();
         BufferingProxy proxy = new BufferingProxy();

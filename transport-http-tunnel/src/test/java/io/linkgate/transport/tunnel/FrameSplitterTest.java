@@ -77,6 +77,25 @@ class FrameSplitterTest {
   }
 
   @Test
+  void aFrameArrivingInPiecesHoldsAboutWhatArrivedNotWhatItDeclares() {
+    FrameSplitter splitter = new FrameSplitter(65536);
+    Frame big = Frames.error(ErrorCode.INTERNAL, "x".repeat(60_000));
+    byte[] body = FrameCodec.encode(big);
+    List<Frame> out = new ArrayList<>();
+    splitter.feed(ByteBuffer.wrap(body, 0, 103), out::add); // the prefix and 100 bytes
+    assertThat(splitter.partialFrameBytes())
+        .as("held for a 60 KB frame of which 100 bytes came")
+        .isLessThanOrEqualTo(1024);
+    for (int at = 103; at < body.length; at += 5_000) {
+      int received = at - FrameCodec.headerSize(big.getSerializedSize());
+      assertThat(splitter.partialFrameBytes()).isLessThanOrEqualTo(Math.max(1024, 2 * received));
+      splitter.feed(ByteBuffer.wrap(body, at, Math.min(5_000, body.length - at)), out::add);
+    }
+    assertThat(out).containsExactly(big);
+    assertThat(splitter.partialFrameBytes()).isZero();
+  }
+
+  @Test
   void aBodyCutInsideAFrameIsNotBetweenFrames() {
     FrameSplitter splitter = new FrameSplitter(1024);
     byte[] frame = FrameCodec.encode(Frames.ping(123456));

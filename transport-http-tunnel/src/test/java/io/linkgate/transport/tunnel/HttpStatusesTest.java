@@ -170,6 +170,37 @@ class HttpStatusesTest {
   }
 
   @Test
+  void aSenderThatReadsOnlyAfterSendingAllOfAnOversizedBodyStillGetsThe413() throws Exception {
+    // As the JDK's client does: the whole body goes out before the answer is read. A server that
+    // closed right after its 413 would cut the upload off, and the 413 with it.
+    try (Socket s = new Socket("127.0.0.1", node.port(Role.UPLINK))) {
+      s.setSoTimeout(5000);
+      var out = s.getOutputStream();
+      byte[] piece = new byte[25_000];
+      out.write(
+          HttpWire.head(
+              "POST",
+              uplink("d"),
+              Map.of(
+                  "Authorization",
+                  "Bearer " + node.token("alice"),
+                  "Content-Type",
+                  FRAMES,
+                  "Content-Length",
+                  Integer.toString(8 * piece.length))));
+      for (int i = 0; i < 8; i++) {
+        out.write(piece);
+        out.flush();
+        Thread.sleep(50); // the sender's pace: the server's answer is out before the body is
+      }
+      InputStream in = new BufferedInputStream(s.getInputStream());
+      HttpWire.Head head = HttpWire.readHead(in);
+      assertThat(head.status()).isEqualTo(413);
+      assertThat(head.header("X-Linkgate-Error")).isEqualTo("FRAME_TOO_LARGE");
+    }
+  }
+
+  @Test
   void moreFramesThanAllowedIs413AndNoneIsProcessed() throws Exception {
     String bob = "bob-frames";
     Recorder bobs = new Recorder();
@@ -207,6 +238,39 @@ class HttpStatusesTest {
           send(request(Role.DOWNLINK, query).header("Authorization", token).GET().build());
       assertRefused(r, 400, ErrorCode.INVALID_ARGUMENT);
     }
+  }
+
+  @Test
+  void aResumeFromSeqPastLongMaxValueIs400() throws Exception {
+    String token = "Bearer " + node.token("alice");
+    String poll = "/v1/tunnel/downlink?device_id=alice-tablet&mode=poll&hold_ms=100";
+    HttpResponse<byte[]> opened =
+        send(request(Role.DOWNLINK, poll).header("Authorization", token).GET().build());
+    assertThat(opened.statusCode()).isEqualTo(200);
+    String session =
+        FrameCodec.decodeAll(opened.body(), 65536, 10).get(0).getWelcome().getSessionId();
+    // A uint64 on TCP, but past any seq a device can hold: the router would take such a value,
+    // read as a negative long, for "everything delivered".
+    for (String seq : List.of("9223372036854775808", "18446744073709551615")) {
+      for (String query :
+          List.of(
+              poll + "&resume_from_seq=" + seq,
+              poll + "&session_id=" + session + "&resume_from_seq=" + seq)) {
+        HttpResponse<byte[]> r =
+            send(request(Role.DOWNLINK, query).header("Authorization", token).GET().build());
+        assertThat(assertRefused(r, 400, ErrorCode.INVALID_ARGUMENT).getError().getMessage())
+            .contains("resume_from_seq");
+      }
+    }
+    HttpResponse<byte[]> largest =
+        send(
+            request(
+                    Role.DOWNLINK,
+                    poll + "&session_id=" + session + "&resume_from_seq=" + Long.MAX_VALUE)
+                .header("Authorization", token)
+                .GET()
+                .build());
+    assertThat(largest.statusCode()).as("Long.MAX_VALUE itself is a seq").isEqualTo(200);
   }
 
   @Test

@@ -5,16 +5,22 @@ import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
  * Splits a body into frames as its chunks arrive, in whatever pieces the network delivers them.
  *
  * <p>Bounded: at most one frame is buffered, and each length is checked against the limit as soon
- * as its prefix is complete, before any of the body is kept. After a failure the splitter takes
- * nothing more. Not thread-safe; one per body.
+ * as its prefix is complete, before any of the body is kept. The buffer of a frame that arrives in
+ * pieces grows with them (to at most twice what arrived), so a sender that declares a large frame
+ * and sends little of it holds little. After a failure the splitter takes nothing more. Not
+ * thread-safe; one per body.
  */
 public final class FrameSplitter {
+  /** The first buffer of a frame that arrives in pieces, if the first piece is smaller. */
+  private static final int MIN_PARTIAL_BYTES = 1024;
+
   private final int maxFrameBytes;
   private int length = -1;
   private int headerBytes;
@@ -54,17 +60,16 @@ public final class FrameSplitter {
           chunk.position(chunk.position() + length);
           emit(FrameCodec.parseBody(slice), out);
         } else {
-          if (body == null) {
-            body = new byte[length];
-          }
           int n = Math.min(chunk.remaining(), length - filled);
+          makeRoom(n);
           chunk.get(body, filled, n);
           filled += n;
           if (filled == length) {
             byte[] complete = body;
+            int size = filled;
             body = null;
             filled = 0;
-            emit(FrameCodec.parseBody(complete, 0, complete.length), out);
+            emit(FrameCodec.parseBody(complete, 0, size), out);
           }
         }
       }
@@ -72,6 +77,11 @@ public final class FrameSplitter {
       failed = true;
       throw e;
     }
+  }
+
+  /** Bytes held for the frame partly read now: its buffer's size, 0 between frames. */
+  public int partialFrameBytes() {
+    return body == null ? 0 : body.length;
   }
 
   /** True when no frame is partly read: the body may end here. */
@@ -100,6 +110,16 @@ public final class FrameSplitter {
               + maxFrameBytes);
     }
     length = declared;
+  }
+
+  /** Room in the partial frame's buffer for {@code n} more bytes, never more than the frame. */
+  private void makeRoom(int n) {
+    int needed = filled + n;
+    if (body == null) {
+      body = new byte[Math.min(length, Math.max(needed, MIN_PARTIAL_BYTES))];
+    } else if (body.length < needed) {
+      body = Arrays.copyOf(body, Math.min(length, Math.max(needed, body.length * 2)));
+    }
   }
 
   private void emit(Frame frame, Consumer<Frame> out) {

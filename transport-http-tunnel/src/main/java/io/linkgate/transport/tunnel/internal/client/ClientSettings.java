@@ -15,6 +15,8 @@ import java.util.Set;
  *     granted heartbeat (the server pings at least that often), and half the connect timeout for
  *     the first Welcome
  * @param maxFramesPerRequest most frames batched into one POST (the server's limit, 64 by default)
+ * @param maxRequestBytes most bytes batched into one POST (the server's limit, 256 KiB by default);
+ *     a larger frame still goes, alone
  * @param trustCertificates PEM certificates to trust instead of the JDK's, if any
  */
 record ClientSettings(
@@ -22,6 +24,7 @@ record ClientSettings(
     long pollHoldMs,
     long stallMs,
     int maxFramesPerRequest,
+    int maxRequestBytes,
     Optional<Path> trustCertificates) {
 
   enum Mode {
@@ -34,10 +37,20 @@ record ClientSettings(
   static final String POLL_HOLD_MS = "poll-hold-ms";
   static final String STALL_MS = "stall-ms";
   static final String MAX_FRAMES_PER_REQUEST = "max-frames-per-request";
+  static final String MAX_REQUEST_BYTES = "max-request-bytes";
   static final String TRUST_CERTIFICATES = "trust-certificates";
 
+  /** The server's default body limit. */
+  static final int DEFAULT_MAX_REQUEST_BYTES = 256 * 1024;
+
   private static final Set<String> KNOWN =
-      Set.of(MODE, POLL_HOLD_MS, STALL_MS, MAX_FRAMES_PER_REQUEST, TRUST_CERTIFICATES);
+      Set.of(
+          MODE,
+          POLL_HOLD_MS,
+          STALL_MS,
+          MAX_FRAMES_PER_REQUEST,
+          MAX_REQUEST_BYTES,
+          TRUST_CERTIFICATES);
 
   static ClientSettings of(ClientTransportOptions options) {
     OptionReader o = OptionReader.of(options.options(), KNOWN, "http-tunnel client");
@@ -52,6 +65,7 @@ record ClientSettings(
         o.positiveLong(POLL_HOLD_MS, 25_000),
         o.has(STALL_MS) ? o.positiveLong(STALL_MS, 1) : 0,
         o.positiveInt(MAX_FRAMES_PER_REQUEST, 64),
+        o.positiveInt(MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES),
         o.path(TRUST_CERTIFICATES));
   }
 

@@ -1,5 +1,6 @@
 package io.linkgate.transport.tunnel.internal.client;
 
+import io.linkgate.api.FrameCodec;
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
@@ -15,12 +16,18 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends frames as POSTs, pipelined the HTTP way: one POST in flight at a time, and every frame
- * queued meanwhile rides in the next one (up to the server's frames-per-request limit). Answers
- * complete the callers' futures in the order the frames were queued. Frames the server left
- * unanswered (it stopped at a bad frame before them) go again in the next POST.
+ * queued meanwhile rides in the next one, up to the server's limits on frames and bytes per request
+ * (a frame larger than the byte limit still goes, alone). Answers complete the callers' futures in
+ * the order the frames were queued. Frames the server left unanswered (it stopped at a bad frame
+ * before them) go again in the next POST.
+ *
+ * <p>A server with lower limits than ours refuses a batch whole with 413, having processed none of
+ * it: the batch is then split, sent again, and the limits halved for the POSTs that follow. Only a
+ * single frame refused so fails.
  */
 final class FramePoster {
   /** How often a frame is sent before it is given up as never answered. */
@@ -29,13 +36,18 @@ final class FramePoster {
   /** A POST's answers may wait on the core; this only bounds a server that never answers. */
   private static final Duration MIN_ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
+  private static final int TOO_LARGE = 413;
+
   private static final class Call {
     final Frame frame;
+    final int bytes; // as sent: the frame and its length prefix
     final CompletableFuture<Frame> answer = new CompletableFuture<>();
     int attempts;
 
     Call(Frame frame) {
       this.frame = frame;
+      int size = frame.getSerializedSize();
+      this.bytes = FrameCodec.headerSize(size) + size;
     }
   }
 
@@ -47,11 +59,15 @@ final class FramePoster {
   private List<Call> inFlight; // guarded by lock
   private CompletableFuture<?> exchange; // guarded by lock
   private Throwable closed; // guarded by lock
+  private int maxFrames; // guarded by lock
+  private long maxBytes; // guarded by lock
 
   FramePoster(ClientContext ctx, URI uri, String token) {
     this.ctx = ctx;
     this.uri = uri;
     this.token = token;
+    this.maxFrames = ctx.settings().maxFramesPerRequest();
+    this.maxBytes = ctx.settings().maxRequestBytes();
   }
 
   CompletableFuture<Frame> call(Frame frame) {
@@ -107,10 +123,13 @@ final class FramePoster {
       if (closed != null || inFlight != null || waiting.isEmpty()) {
         return;
       }
-      int max = ctx.settings().maxFramesPerRequest();
-      while (!waiting.isEmpty() && batch.size() < max) {
+      long bytes = 0;
+      while (!waiting.isEmpty()
+          && batch.size() < maxFrames
+          && (batch.isEmpty() || bytes + waiting.peek().bytes <= maxBytes)) {
         Call c = waiting.poll();
         c.attempts++;
+        bytes += c.bytes;
         batch.add(c);
       }
       inFlight = batch;
@@ -127,19 +146,30 @@ final class FramePoster {
                     ? connect.multipliedBy(3)
                     : MIN_ANSWER_TIMEOUT)
             .build();
+    HttpResponse.BodyHandler<List<Frame>> answers =
+        Responses.frames(ctx.options().maxFrameBytes(), batch.size());
+    AtomicInteger status = new AtomicInteger();
     CompletableFuture<HttpResponse<List<Frame>>> sent =
         ctx.http()
-            .sendAsync(request, Responses.frames(ctx.options().maxFrameBytes(), batch.size()));
+            .sendAsync(
+                request,
+                info -> {
+                  status.set(info.statusCode());
+                  return answers.apply(info);
+                });
     synchronized (lock) {
       if (inFlight == batch) {
         exchange = sent;
       }
     }
-    sent.whenComplete((response, failure) -> answered(batch, response, failure));
+    sent.whenComplete((response, failure) -> answered(batch, status.get(), response, failure));
   }
 
-  private void answered(List<Call> batch, HttpResponse<List<Frame>> response, Throwable failure) {
-    if (failure != null) {
+  private void answered(
+      List<Call> batch, int status, HttpResponse<List<Frame>> response, Throwable failure) {
+    if (failure != null && status == TOO_LARGE && batch.size() > 1) {
+      split(batch);
+    } else if (failure != null) {
       failed(batch, unwrap(failure));
     } else {
       List<Frame> answers = response.body();
@@ -168,6 +198,29 @@ final class FramePoster {
       }
     }
     pump();
+  }
+
+  /**
+   * The server refused {@code batch} as too large, processing none of it: it goes again in smaller
+   * POSTs, and so does everything after it.
+   */
+  private void split(List<Call> batch) {
+    long bytes = 0;
+    for (Call c : batch) {
+      bytes += c.bytes;
+    }
+    synchronized (lock) {
+      if (closed != null) {
+        return; // its calls failed with the close
+      }
+      maxFrames = Math.max(1, Math.min(maxFrames, batch.size() / 2));
+      maxBytes = Math.max(1, Math.min(maxBytes, bytes / 2));
+      for (int i = batch.size() - 1; i >= 0; i--) {
+        Call c = batch.get(i);
+        c.attempts--; // not processed: this send does not count
+        waiting.addFirst(c);
+      }
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.transport.tunnel.internal.TunnelProtocol;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -38,7 +39,10 @@ final class CorsHandler extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    HandshakeConnectionFactory.requestArrived(request); // a preflight is a request too
+    if (HandshakeConnectionFactory.cameTooLate(request)) {
+      callback.failed(new TimeoutException("request head completed after the handshake deadline"));
+      return true;
+    }
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (origin == null) {
       return super.handle(request, response, callback);

@@ -7,9 +7,14 @@ import io.linkgate.transport.tunnel.internal.ErrorStatus;
 import io.linkgate.transport.tunnel.internal.TunnelProtocol;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -34,24 +39,39 @@ final class ErrorResponses {
   }
 
   /**
-   * Answers a request refused with {@code failure}: a refusal gets its status; anything else is our
+   * Answers a request refused with {@code failure}: a refusal gets its status; a body Jetty could
+   * not parse (a bad chunk size, a body cut short) is the client's bad frame; anything else is our
    * bug, answered 500 without detail and logged (never at ERROR: the node goes on).
    */
   static void refuse(Request request, Response response, Callback callback, Throwable failure) {
-    if (isIoFailure(failure)) {
-      // The client went away (or timed out) mid-request: nobody is left to answer.
+    // Jetty judges a failure by its class: wrapped in CompletionException, a client's lost
+    // connection would look like our bug to it, a 500 with a stack trace at WARN.
+    Throwable cause = unwrap(failure);
+    if (cause instanceof HttpException bad && bad.getCode() < 500) {
       log.debug(
-          "{} {}: {}", request.getMethod(), request.getHttpURI().getPath(), failure.toString());
-      callback.failed(failure);
-      return;
-    }
-    HttpRefusal refusal = HttpRefusal.from(failure);
-    if (refusal.error.code() == ErrorCode.INTERNAL && !isRefusal(failure)) {
-      log.warn(
-          "{} {}: unexpected failure",
+          "{} {}: malformed body: {}",
           request.getMethod(),
           request.getHttpURI().getPath(),
-          failure);
+          cause.toString());
+      write(
+          request,
+          response,
+          callback,
+          400,
+          new GatewayException(
+              ErrorCode.BAD_FRAME, "malformed or truncated request body: " + cause.getMessage()));
+      return;
+    }
+    if (isIoFailure(cause)) {
+      // The client went away (or timed out) mid-request: nobody is left to answer.
+      log.debug("{} {}: {}", request.getMethod(), request.getHttpURI().getPath(), cause.toString());
+      callback.failed(quiet(cause));
+      return;
+    }
+    HttpRefusal refusal = HttpRefusal.from(cause);
+    if (refusal.error.code() == ErrorCode.INTERNAL && !isRefusal(cause)) {
+      log.warn(
+          "{} {}: unexpected failure", request.getMethod(), request.getHttpURI().getPath(), cause);
     } else if (log.isDebugEnabled()) {
       log.debug(
           "{} {} refused: {} {}",
@@ -60,7 +80,26 @@ final class ErrorResponses {
           refusal.status,
           refusal.getMessage());
     }
-    write(request, response, callback, refusal.status, refusal.error);
+    // A body refused as too large may still be on its way: drop it before the close.
+    Callback exchange = refusal.status == 413 ? BodyDrain.after(request, callback) : callback;
+    write(request, response, exchange, refusal.status, refusal.error);
+  }
+
+  /** {@code failure} without the wrappers that stages and futures put around it. */
+  static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** A failure Jetty logs at DEBUG only: it tells of the client, not of the node. */
+  private static Throwable quiet(Throwable cause) {
+    return cause instanceof QuietException || cause instanceof TimeoutException
+        ? cause
+        : new EofException(cause);
   }
 
   private static boolean isIoFailure(Throwable failure) {

@@ -4,9 +4,12 @@ import io.linkgate.api.FrameCodec;
 import io.linkgate.api.Frames;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.transport.tunnel.internal.TunnelProtocol;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
@@ -14,15 +17,29 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * HTTP/1.1 with the tunnel's handshake deadline: a new connection must send its first request
- * within the handshake timeout (the request head is the tunnel's Hello). One that does not is told
- * so with {@code 408} and an {@code Error TIMEOUT} frame, then closed, as a TCP connection without
- * a Hello is. Once a request arrived, the connection's idle timeout is the connector's.
+ * HTTP/1.1 with the tunnel's handshake deadline: a new connection must have sent the whole head of
+ * its first request (the tunnel's Hello) within the handshake timeout of being opened. One that has
+ * not is told so with {@code 408} and an {@code Error TIMEOUT} frame, then closed, as a TCP
+ * connection without a Hello is.
+ *
+ * <p>The deadline is fixed: bytes trickling in do not move it. (An idle timeout would restart with
+ * each one, and a head of 8 KiB sent a byte every few seconds would hold the connection for hours.)
+ * Later requests on a kept-alive connection are timed by the connector's idle timeout.
  */
 final class HandshakeConnectionFactory extends HttpConnectionFactory {
+  /**
+   * How long a refused connection is still read, and its bytes dropped, before it is closed: a
+   * close with unread bytes resets the connection, and the client may lose the 408 with it.
+   */
+  private static final long LINGER_MS = 2_000;
+
+  private static final int DISCARD_BUFFER_BYTES = 1024;
+
   private final long handshakeTimeoutMs;
   private final byte[] timeoutResponse;
 
@@ -39,20 +56,19 @@ final class HandshakeConnectionFactory extends HttpConnectionFactory {
     return configure(connection, connector, endPoint);
   }
 
-  /** The connection's idle timeout goes back to the connector's once a request arrived. */
-  static void requestArrived(Request request) {
-    Connection connection = request.getConnectionMetaData().getConnection();
-    long idle = request.getConnectionMetaData().getConnector().getIdleTimeout();
-    EndPoint endPoint = connection.getEndPoint();
-    if (endPoint.getIdleTimeout() != idle) {
-      endPoint.setIdleTimeout(idle);
-    }
+  /**
+   * True if {@code request} came on a connection already refused for missing the deadline (its head
+   * completed just as the 408 went out): it must not be answered, the connection is closing.
+   */
+  static boolean cameTooLate(Request request) {
+    return request.getConnectionMetaData().getConnection() instanceof HandshakeHttpConnection c
+        && c.timedOut();
   }
 
   private static byte[] timeoutResponse(long timeoutMs) {
     byte[] body =
         FrameCodec.encode(
-            Frames.error(ErrorCode.TIMEOUT, "no request within " + timeoutMs + " ms"));
+            Frames.error(ErrorCode.TIMEOUT, "no complete request within " + timeoutMs + " ms"));
     byte[] head =
         ("HTTP/1.1 408 Request Timeout\r\n"
                 + "Content-Type: "
@@ -72,28 +88,124 @@ final class HandshakeConnectionFactory extends HttpConnectionFactory {
   }
 
   private final class HandshakeHttpConnection extends HttpConnection {
+    private static final int WAITING = 0;
+    private static final int HEAD_DONE = 1;
+    private static final int TIMED_OUT = 2;
+
+    private final AtomicInteger state = new AtomicInteger(WAITING);
+    private volatile Scheduler.Task deadline;
+
     HandshakeHttpConnection(HttpConfiguration configuration, Connector connector, EndPoint ep) {
       super(configuration, connector, ep);
     }
 
     @Override
+    protected RequestHandler newRequestHandler() {
+      return new HeadWatch();
+    }
+
+    @Override
     public void onOpen() {
-      getEndPoint().setIdleTimeout(handshakeTimeoutMs);
+      deadline =
+          getConnector()
+              .getScheduler()
+              .schedule(this::deadlinePassed, handshakeTimeoutMs, TimeUnit.MILLISECONDS);
       super.onOpen();
     }
 
     @Override
-    public boolean onIdleExpired(TimeoutException timeout) {
-      // Idle means no byte arrived for the whole timeout, so no request is being parsed: the
-      // unsolicited 408 cannot interleave with a response (RFC 9110 allows it on idle connections).
-      if (getMessagesIn() == 0 && getHttpChannel().getRequest() == null) {
-        EndPoint endPoint = getEndPoint();
-        endPoint.write(
-            Callback.from(() -> endPoint.close(), endPoint::close),
-            ByteBuffer.wrap(timeoutResponse));
-        return false;
+    public void onClose(Throwable cause) {
+      stopDeadline();
+      super.onClose(cause);
+    }
+
+    @Override
+    public void onFillable() {
+      if (state.get() == TIMED_OUT) {
+        discardInput(); // whatever the client still sends is not parsed: its answer is out
+        return;
       }
-      return super.onIdleExpired(timeout);
+      super.onFillable();
+    }
+
+    boolean timedOut() {
+      return state.get() == TIMED_OUT;
+    }
+
+    /** The first head is complete (or Jetty refused it itself): the deadline is met. */
+    private void headDone() {
+      if (state.compareAndSet(WAITING, HEAD_DONE)) {
+        stopDeadline();
+      }
+    }
+
+    private void stopDeadline() {
+      Scheduler.Task t = deadline;
+      if (t != null) {
+        t.cancel();
+      }
+    }
+
+    private void deadlinePassed() {
+      EndPoint endPoint = getEndPoint();
+      if (endPoint.getConnection() != this || !state.compareAndSet(WAITING, TIMED_OUT)) {
+        return; // upgraded (h2c), or the head arrived
+      }
+      // No request is being handled, so the unsolicited 408 cannot interleave with a response
+      // (RFC 9110 allows it on a connection without one). Then a lingering close: FIN, read and
+      // drop until the client closes, or until the linger time is up.
+      getConnector()
+          .getScheduler()
+          .schedule(() -> endPoint.close(), LINGER_MS, TimeUnit.MILLISECONDS);
+      try {
+        endPoint.write(
+            Callback.from(endPoint::shutdownOutput, endPoint::close),
+            ByteBuffer.wrap(timeoutResponse));
+      } catch (RuntimeException e) {
+        endPoint.close(); // Jetty is writing a refusal of its own: cut it short
+      }
+    }
+
+    private void discardInput() {
+      EndPoint endPoint = getEndPoint();
+      ByteBuffer scratch = BufferUtil.allocate(DISCARD_BUFFER_BYTES);
+      try {
+        while (true) {
+          int n = endPoint.fill(scratch);
+          BufferUtil.clear(scratch);
+          if (n < 0) {
+            endPoint.close();
+            return;
+          }
+          if (n == 0) {
+            fillInterested();
+            return;
+          }
+        }
+      } catch (IOException e) {
+        endPoint.close();
+      }
+    }
+
+    /** Tells the connection when the head is through; parsing itself is Jetty's. */
+    private final class HeadWatch extends RequestHandler {
+      @Override
+      public boolean headerComplete() {
+        headDone();
+        return super.headerComplete();
+      }
+
+      @Override
+      public void badMessage(HttpException failure) {
+        headDone(); // Jetty answers it, and a 408 must not cross that answer
+        super.badMessage(failure);
+      }
+
+      @Override
+      public void earlyEOF() {
+        headDone(); // the client is gone
+        super.earlyEOF();
+      }
     }
   }
 }

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  *       Pushes handed out but not yet confirmed are kept and sent again in front of new frames, so
  *       a response lost on the way loses nothing; the client drops what it already has by seq. Room
  *       pushes and other frames are sent once (rooms are best effort anyway).
- *   <li>A session with no poll held and no request for the hold time plus the heartbeat miss window
- *       is closed.
+ *   <li>A session with no poll held and no request for its expiry time (the hold plus the heartbeat
+ *       miss window, capped) is closed.
+ *   <li>A closed session is over once a poll took its last frames, or one hold after it closed if
+ *       none came for them: a client that went away must not keep its slot and the core's session.
  * </ul>
  */
 final class PollDownlink extends TunnelDownlink {
@@ -61,6 +63,7 @@ final class PollDownlink extends TunnelDownlink {
   private final PollQueue queue;
   private final Scheduler scheduler;
   private final long expiryNanos;
+  private final long collectMs;
   private final long limitBytes;
   private final Consumer<PollDownlink> onEnded;
 
@@ -71,9 +74,11 @@ final class PollDownlink extends TunnelDownlink {
   private boolean finished; // guarded by this
   private volatile long lastActivityNanos = System.nanoTime();
   private volatile Scheduler.Task expiry;
+  private volatile Scheduler.Task collect;
 
   /**
    * @param expiryMs how long the session lives without a poll (hold plus the miss window)
+   * @param collectMs how long a closed session's last frames wait for a poll (one hold)
    * @param onEnded runs once the session is over for good (its last frames taken, or expired)
    */
   PollDownlink(
@@ -82,15 +87,17 @@ final class PollDownlink extends TunnelDownlink {
       Executor executor,
       Scheduler scheduler,
       long expiryMs,
+      long collectMs,
       int limitBytes,
       Consumer<PollDownlink> onEnded) {
     super(deviceId, executor);
     this.queue = queue;
     this.scheduler = scheduler;
     this.expiryNanos = TimeUnit.MILLISECONDS.toNanos(expiryMs);
+    this.collectMs = collectMs;
     this.limitBytes = limitBytes;
     this.onEnded = onEnded;
-    queue.listen(this::framesReady, this::ended);
+    queue.listen(this::framesReady, this::queueClosed);
   }
 
   @Override
@@ -152,7 +159,10 @@ final class PollDownlink extends TunnelDownlink {
     queue.close(lastFrame);
   }
 
-  /** The server stops: a held poll gets the last answer, and no later poll will come. */
+  /**
+   * The server stops, or a newer session of the device replaced this one: a held poll gets the last
+   * answer, and the session is over at once.
+   */
   @Override
   CompletableFuture<Void> terminate() {
     Held h;
@@ -167,6 +177,31 @@ final class PollDownlink extends TunnelDownlink {
     queue.drainNow();
     finish();
     return CompletableFuture.completedFuture(null);
+  }
+
+  /** The session closed (the core ended it, or it went over a bound): its end is on its way. */
+  private void queueClosed() {
+    ended();
+    collect = scheduler.schedule(this::uncollected, collectMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** No poll came for the closed session's last frames within a hold: it is over without them. */
+  private void uncollected() {
+    Held h;
+    synchronized (this) {
+      if (finished) {
+        return;
+      }
+      h = held;
+      held = null;
+    }
+    if (h != null) {
+      respond(h);
+    } else {
+      log.debug("poll session {}: last frames not collected", sessionId());
+    }
+    queue.drainNow();
+    finish();
   }
 
   private void framesReady() {
@@ -307,9 +342,10 @@ final class PollDownlink extends TunnelDownlink {
       }
       finished = true;
     }
-    Scheduler.Task t = expiry;
-    if (t != null) {
-      t.cancel();
+    for (Scheduler.Task t : new Scheduler.Task[] {expiry, collect}) {
+      if (t != null) {
+        t.cancel();
+      }
     }
     onEnded.accept(this);
   }

@@ -1,6 +1,5 @@
 package io.linkgate.transport.tunnel.internal.server;
 
-import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Role;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -10,6 +9,10 @@ import org.eclipse.jetty.util.Callback;
  * {@code GET /v1/tunnel/downlink?mode=poll}: the first poll (no session id, or one this server no
  * longer knows for the device) opens a session and is answered at once with its {@code Welcome} and
  * replay; later polls name the session and wait for frames.
+ *
+ * <p>Every poll is authenticated first, so that a session is opened in its user's slots: one per
+ * device (a device's new session replaces and ends its old one at once, as the core replaces it)
+ * and a bounded number per user and per server (see {@link DownlinkSessions}).
  */
 final class PollHandler {
   private final TunnelContext ctx;
@@ -21,10 +24,6 @@ final class PollHandler {
   }
 
   void handle(Request request, Response response, Callback callback, TunnelRequest params) {
-    if (params.sessionId().isEmpty()) {
-      open(request, response, callback, params);
-      return;
-    }
     identities
         .userOf(request, params)
         .whenComplete(
@@ -34,11 +33,17 @@ final class PollHandler {
                 return;
               }
               TunnelDownlink found =
-                  ctx.sessions().find(params.sessionId(), userId, params.deviceId());
+                  params.sessionId().isEmpty()
+                      ? null
+                      : ctx.sessions().find(params.sessionId(), userId, params.deviceId());
               if (found instanceof PollDownlink poll) {
                 poll.poll(request, response, callback, params.resumeFromSeq(), holdMs(params));
-              } else {
-                open(request, response, callback, params); // expired, or never was: start over
+                return;
+              }
+              try {
+                open(request, response, callback, params, userId); // new, expired, or never was
+              } catch (RuntimeException e) {
+                ErrorResponses.refuse(request, response, callback, e);
               }
             });
   }
@@ -48,19 +53,12 @@ final class PollHandler {
     return params.holdMs() > 0 ? Math.min(server, params.holdMs()) : server;
   }
 
-  private void open(Request request, Response response, Callback callback, TunnelRequest params) {
+  private void open(
+      Request request, Response response, Callback callback, TunnelRequest params, String userId) {
     DownlinkSessions sessions = ctx.sessions();
-    if (!sessions.reservePoll()) {
-      ErrorResponses.write(
-          request,
-          response,
-          callback,
-          ErrorCode.UNAVAILABLE,
-          "too many poll sessions; retry later");
-      return;
-    }
+    DownlinkSessions.PollSlot slot = sessions.reservePoll(userId, params.deviceId());
     int granted = ctx.limits().grantHeartbeatMs(params.heartbeatMs());
-    long expiryMs = ctx.settings().pollHoldMs() + ctx.limits().heartbeatTimeout(granted).toMillis();
+    long expiryMs = ctx.settings().pollExpiryMs(ctx.limits().heartbeatTimeout(granted).toMillis());
     int bound = ctx.limits().outboundQueueBytes();
     PollQueue queue = new PollQueue(bound, ctx.executor());
     PollDownlink downlink =
@@ -70,11 +68,9 @@ final class PollHandler {
             ctx.executor(),
             ctx.scheduler(),
             expiryMs,
+            ctx.settings().pollHoldMs(),
             bound,
-            ended -> {
-              sessions.remove(ended);
-              sessions.releasePoll();
-            });
+            ended -> sessions.releasePoll(slot, ended));
     ctx.deadline()
         .bound(
             ctx.core()
@@ -89,12 +85,16 @@ final class PollHandler {
         .whenComplete(
             (session, failure) -> {
               if (failure != null) {
-                sessions.releasePoll();
+                sessions.releasePoll(slot, null);
                 ErrorResponses.refuse(request, response, callback, failure);
                 return;
               }
               downlink.opened(session, queue.welcome());
-              sessions.add(downlink);
+              PollDownlink replaced = sessions.addPoll(slot, downlink);
+              if (replaced != null) {
+                // The core has replaced it already; its client's next poll finds it gone.
+                replaced.terminate();
+              }
               downlink.start();
               downlink.answerNow(response, callback);
             });

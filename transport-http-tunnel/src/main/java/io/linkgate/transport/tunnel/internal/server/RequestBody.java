@@ -7,12 +7,25 @@ import io.linkgate.transport.tunnel.internal.FrameSplitter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * Reads a request body of frames without blocking and within bounds: the body's size, the number of
- * frames, and each frame's size, which is checked from its length prefix before its bytes are kept.
+ * Reads a request body of frames without blocking and within bounds:
+ *
+ * <ul>
+ *   <li>size: the body (413), its number of frames (413), and each frame, whose size is checked
+ *       from its length prefix before its bytes are kept;
+ *   <li>time: the whole body must arrive within the body timeout from when reading starts (408).
+ *       The connection's idle timeout restarts with every byte, so a client sending a byte now and
+ *       then would otherwise hold its body's memory for as long as it likes;
+ *   <li>memory over all requests: every byte taken in is reserved from the server's {@link
+ *       BodyBudget} until the exchange ends (503 while the budget is used up). What is held for
+ *       them is their frames, and for a frame partly read at most twice its bytes so far.
+ * </ul>
+ *
  * Reading stops at the first bad frame; the frames before it still count.
  */
 final class RequestBody implements Runnable {
@@ -28,31 +41,49 @@ final class RequestBody implements Runnable {
   private final FrameSplitter splitter;
   private final long maxBytes;
   private final int maxFrames;
+  private final BodyBudget budget;
   private final List<Frame> frames = new ArrayList<>();
   private final CompletableFuture<Frames> result = new CompletableFuture<>();
   private long bytes;
+  private long heldBytes; // guarded by this
+  private boolean exchangeOver; // guarded by this
 
-  private RequestBody(Request request, int maxFrameBytes, long maxBytes, int maxFrames) {
+  private RequestBody(Request request, TunnelContext ctx) {
     this.request = request;
-    this.splitter = new FrameSplitter(maxFrameBytes);
-    this.maxBytes = maxBytes;
-    this.maxFrames = maxFrames;
+    this.splitter = new FrameSplitter(ctx.limits().maxFrameBytes());
+    this.maxBytes = ctx.settings().maxRequestBytes();
+    this.maxFrames = ctx.settings().maxFramesPerRequest();
+    this.budget = ctx.bodyBudget();
   }
 
   /**
-   * Reads the body of {@code request}. The stage fails with a 413 {@link HttpRefusal} when the body
-   * or its frame count is over the limit (nothing in it may be processed then), or with the I/O
-   * failure if the client went away.
+   * Reads the body of {@code request}. The stage fails with an {@link HttpRefusal}: 413 when the
+   * body or its frame count is over the limit (nothing in it may be processed then), 408 when it
+   * did not arrive in time, 503 when the server holds too many bodies; or with the I/O failure if
+   * the client went away.
    */
-  static CompletableFuture<Frames> read(
-      Request request, int maxFrameBytes, long maxBytes, int maxFrames) {
-    RequestBody body = new RequestBody(request, maxFrameBytes, maxBytes, maxFrames);
-    long declared = request.getLength();
-    if (declared > maxBytes) {
+  static CompletableFuture<Frames> read(Request request, TunnelContext ctx) {
+    RequestBody body = new RequestBody(request, ctx);
+    if (request.getLength() > body.maxBytes) {
       body.result.completeExceptionally(body.tooLarge());
-    } else {
-      body.run();
+      return body.result;
     }
+    // Held bytes go back when the exchange is over, however it ends: the frames live until then.
+    Request.addCompletionListener(request, failure -> body.releaseHeld());
+    long timeoutMs = ctx.settings().bodyTimeoutMs();
+    Scheduler.Task deadline =
+        ctx.scheduler()
+            .schedule(
+                () ->
+                    body.result.completeExceptionally(
+                        new HttpRefusal(
+                            408,
+                            ErrorCode.TIMEOUT,
+                            "request body not complete within " + timeoutMs + " ms")),
+                timeoutMs,
+                TimeUnit.MILLISECONDS);
+    body.result.whenComplete((frames, failure) -> deadline.cancel());
+    body.run();
     return body.result;
   }
 
@@ -77,9 +108,16 @@ final class RequestBody implements Runnable {
   }
 
   private void consume(Content.Chunk chunk) {
-    bytes += chunk.remaining();
+    int size = chunk.remaining();
+    bytes += size;
     if (bytes > maxBytes) {
       result.completeExceptionally(tooLarge());
+      return;
+    }
+    if (!hold(size)) {
+      result.completeExceptionally(
+          new HttpRefusal(
+              503, ErrorCode.UNAVAILABLE, "the server holds too many request bodies; retry later"));
       return;
     }
     try {
@@ -106,6 +144,21 @@ final class RequestBody implements Runnable {
           413, ErrorCode.INVALID_ARGUMENT, "more than " + maxFrames + " frames in one request");
     }
     frames.add(frame);
+  }
+
+  /** Reserves {@code size} more bytes of this body; false if the budget has no room for them. */
+  private synchronized boolean hold(int size) {
+    if (exchangeOver || !budget.tryReserve(size)) {
+      return false;
+    }
+    heldBytes += size;
+    return true;
+  }
+
+  private synchronized void releaseHeld() {
+    exchangeOver = true;
+    budget.release(heldBytes);
+    heldBytes = 0;
   }
 
   private HttpRefusal tooLarge() {

@@ -3,6 +3,7 @@ package io.linkgate.transport.tunnel.internal.server;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Role;
 import io.linkgate.transport.tunnel.internal.TunnelProtocol;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -37,7 +38,10 @@ final class RoutingHandler extends Handler.Abstract.NonBlocking {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    HandshakeConnectionFactory.requestArrived(request);
+    if (HandshakeConnectionFactory.cameTooLate(request)) {
+      callback.failed(new TimeoutException("request head completed after the handshake deadline"));
+      return true;
+    }
     String path = request.getHttpURI().getPath();
     String method = request.getMethod();
     try {

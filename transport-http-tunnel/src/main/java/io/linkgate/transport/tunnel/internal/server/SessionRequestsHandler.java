@@ -33,11 +33,7 @@ final class SessionRequestsHandler {
     session(request, params)
         .thenCompose(
             downlink ->
-                RequestBody.read(
-                        request,
-                        ctx.limits().maxFrameBytes(),
-                        ctx.settings().maxRequestBytes(),
-                        ctx.settings().maxFramesPerRequest())
+                RequestBody.read(request, ctx)
                     .thenCompose(
                         body ->
                             Answers.of(body.frames(), downlink::onClientFrame)

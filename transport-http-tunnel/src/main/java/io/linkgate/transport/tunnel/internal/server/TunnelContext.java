@@ -21,6 +21,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * @param executor the server's threads, for work that must not run inside a caller's lock
  * @param sessions the open downlink sessions of this server
  * @param deadline the handshake timeout applied to the core's open stages
+ * @param bodyBudget the bytes of request bodies this server may hold at once
  */
 record TunnelContext(
     SessionHandler core,
@@ -29,7 +30,8 @@ record TunnelContext(
     Scheduler scheduler,
     Executor executor,
     DownlinkSessions sessions,
-    HandshakeDeadline deadline) {
+    HandshakeDeadline deadline,
+    BodyBudget bodyBudget) {
 
   ConnectionInfo connectionInfo(Request request, Role role, int heartbeatMs) {
     return new ConnectionInfo(

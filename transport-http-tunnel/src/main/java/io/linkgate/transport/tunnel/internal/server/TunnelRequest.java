@@ -72,7 +72,9 @@ record TunnelRequest(
         token(request),
         deviceId,
         value(query, TunnelProtocol.CLIENT_VERSION),
-        unsignedLong(query, TunnelProtocol.RESUME_FROM_SEQ),
+        // A uint64 on TCP, but no seq ever passes Long.MAX_VALUE: a larger one is refused rather
+        // than read as negative, which the router would take for "everything delivered".
+        bounded(query, TunnelProtocol.RESUME_FROM_SEQ, Long.MAX_VALUE),
         value(query, TunnelProtocol.RESUME_EPOCH),
         (int) bounded(query, TunnelProtocol.HEARTBEAT_MS, 0xFFFF_FFFFL),
         mode.equals(TunnelProtocol.MODE_POLL),
@@ -117,19 +119,6 @@ record TunnelRequest(
   private static String value(Fields query, String name) {
     String v = query.getValue(name);
     return v == null ? "" : v.trim();
-  }
-
-  private static long unsignedLong(Fields query, String name) {
-    String v = value(query, name);
-    if (v.isEmpty()) {
-      return 0;
-    }
-    try {
-      return Long.parseUnsignedLong(v);
-    } catch (NumberFormatException e) {
-      throw ErrorResponses.invalid(
-          "query parameter '" + name + "' must be an unsigned integer, got '" + v + "'");
-    }
   }
 
   private static long bounded(Fields query, String name, long max) {

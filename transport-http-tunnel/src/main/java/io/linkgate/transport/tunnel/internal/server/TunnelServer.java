@@ -43,6 +43,7 @@ abstract class TunnelServer {
   private final SessionHandler core;
   private final ServerSettings options;
   private final DownlinkSessions sessions;
+  private final BodyBudget bodyBudget;
   private final Object lock = new Object();
   private Server server;
   private List<ServerConnector> connectors = List.of();
@@ -54,7 +55,9 @@ abstract class TunnelServer {
     this.settings = settings;
     this.core = core;
     this.options = ServerSettings.of(settings);
-    this.sessions = new DownlinkSessions(options.maxPollSessions());
+    this.sessions =
+        new DownlinkSessions(options.maxPollSessions(), options.maxPollSessionsPerUser());
+    this.bodyBudget = new BodyBudget(options.maxBufferedBodyBytes());
   }
 
   public String name() {
@@ -94,7 +97,8 @@ abstract class TunnelServer {
               timers,
               threads,
               sessions,
-              new HandshakeDeadline(timers, settings.limits().handshakeTimeout().toMillis()));
+              new HandshakeDeadline(timers, settings.limits().handshakeTimeout().toMillis()),
+              bodyBudget);
       Handler handler = new RoutingHandler(settings.role(), ctx);
       if (!options.corsOrigins().isEmpty()) {
         handler = new CorsHandler(options.corsOrigins(), handler);
@@ -160,6 +164,16 @@ abstract class TunnelServer {
 
   public List<Endpoint> endpoints() {
     return endpoints;
+  }
+
+  /** The bytes of request bodies held now; for tests. */
+  BodyBudget bodyBudget() {
+    return bodyBudget;
+  }
+
+  /** The open downlink sessions; for tests. */
+  DownlinkSessions sessions() {
+    return sessions;
   }
 
   public void stopAccepting() {

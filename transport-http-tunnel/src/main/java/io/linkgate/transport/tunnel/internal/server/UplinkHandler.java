@@ -33,11 +33,7 @@ final class UplinkHandler implements Request.Handler {
             UplinkSession::onClosed)
         .thenCompose(
             session ->
-                RequestBody.read(
-                        request,
-                        ctx.limits().maxFrameBytes(),
-                        ctx.settings().maxRequestBytes(),
-                        ctx.settings().maxFramesPerRequest())
+                RequestBody.read(request, ctx)
                     .thenCompose(body -> answer(session, body))
                     .whenComplete((done, failure) -> session.onClosed()))
         .whenComplete(
