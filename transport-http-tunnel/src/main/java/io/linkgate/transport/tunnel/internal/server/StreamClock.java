@@ -101,8 +101,10 @@ final class StreamClock implements Runnable {
     long writing = channel.writeStartedNanos();
     long next;
     if (writing != 0) {
-      // While a write is in flight, pings would only queue behind it: watch its progress.
-      next = writing + missNanos;
+      // While a write is in flight, pings would only queue behind it: watch its progress, but
+      // look again a ping interval from now, since nothing wakes this task when the write ends
+      // (writes run on the executor, so the Welcome's may still be in flight when the clock starts).
+      next = Math.min(writing + missNanos, now + pingNanos);
     } else if (!channel.isOpen()) {
       next = now + missNanos;
     } else {
