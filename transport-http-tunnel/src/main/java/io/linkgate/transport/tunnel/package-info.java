@@ -34,7 +34,9 @@
  *       downlink ({@code Ping}, {@code PushAck}, {@code Subscribe}, {@code Unsubscribe}), answered
  *       in order like uplink frames, and their answers also sent down the downlink. The client must
  *       send something (a {@code Ping}) every heartbeat interval, as on TCP.
- *   <li>{@code DELETE /v1/tunnel/downlink?device_id=D&session_id=S}: ends the downlink session.
+ *   <li>{@code DELETE /v1/tunnel/downlink?device_id=D&session_id=S}, or the same as a {@code POST}
+ *       with {@code end=true} (what the client sends: strict proxies pass only GET and POST): ends
+ *       the downlink session.
  * </ul>
  *
  * Errors are an HTTP status with exactly one {@code Error} frame as the body and an {@code

@@ -32,6 +32,13 @@ public final class TunnelProtocol {
   public static final String HEARTBEAT_MS = "heartbeat_ms";
   public static final String MODE = "mode";
   public static final String SESSION_ID = "session_id";
+
+  /**
+   * {@code end=true} on a downlink POST ends the session, as DELETE does: many proxies let only GET
+   * and POST through (squid configured so denies DELETE), and the gateway should not learn of a
+   * closed downlink only when its next write fails.
+   */
+  public static final String END = "end";
   public static final String HOLD_MS = "hold_ms";
 
   public static final String MODE_STREAM = "stream";

@@ -22,10 +22,6 @@ final class ClientRequests {
         .POST(HttpRequest.BodyPublishers.ofByteArray(FrameCodec.encodeAll(frames)));
   }
 
-  static HttpRequest.Builder delete(URI uri, String token) {
-    return base(uri, token).DELETE();
-  }
-
   static HttpRequest.Builder base(URI uri, String token) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri).header("Accept", TunnelProtocol.CONTENT_TYPE);

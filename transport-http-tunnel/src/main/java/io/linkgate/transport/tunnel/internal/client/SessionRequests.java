@@ -6,6 +6,7 @@ import io.linkgate.api.proto.Hello;
 import io.linkgate.transport.tunnel.internal.TunnelProtocol;
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.net.http.HttpResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,7 @@ final class SessionRequests {
 
   private final ClientContext ctx;
   private final URI uri;
+  private final URI endUri;
   private final String token;
   private final FramePoster poster;
 
@@ -28,6 +30,11 @@ final class SessionRequests {
     this.uri =
         TunnelUris.of(endpoint, TunnelProtocol.DOWNLINK_PATH, hello)
             .add(TunnelProtocol.SESSION_ID, sessionId)
+            .uri();
+    this.endUri =
+        TunnelUris.of(endpoint, TunnelProtocol.DOWNLINK_PATH, hello)
+            .add(TunnelProtocol.SESSION_ID, sessionId)
+            .add(TunnelProtocol.END, "true")
             .uri();
     this.token = hello.getToken();
     this.poster = new FramePoster(ctx, uri, token);
@@ -53,7 +60,9 @@ final class SessionRequests {
     poster.close(new IOException("downlink closed"));
     ctx.http()
         .sendAsync(
-            ClientRequests.delete(uri, token)
+            // A POST rather than DELETE: proxies that pass nothing but GET and POST are the
+            // tunnel's reason to exist.
+            ClientRequests.post(endUri, token, List.of())
                 .timeout(ClientRequests.atLeastOneMs(ctx.options().connectTimeout().toMillis()))
                 .build(),
             HttpResponse.BodyHandlers.discarding())

@@ -62,7 +62,12 @@ final class RoutingHandler extends Handler.Abstract.NonBlocking {
           return true;
         }
         if (HttpMethod.POST.is(method)) {
-          sessionRequests.post(request, response, callback, TunnelRequest.of(request));
+          TunnelRequest params = TunnelRequest.of(request);
+          if (params.end()) {
+            sessionRequests.delete(request, response, callback, params);
+          } else {
+            sessionRequests.post(request, response, callback, params);
+          }
           return true;
         }
         if (HttpMethod.DELETE.is(method)) {

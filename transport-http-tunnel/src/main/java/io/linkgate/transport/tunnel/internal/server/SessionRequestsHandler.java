@@ -14,8 +14,8 @@ import org.eclipse.jetty.util.Callback;
  *       downlink connection ({@code Ping}, {@code PushAck}, {@code Subscribe}, {@code
  *       Unsubscribe}), answered in order in the response and, as on TCP, down the downlink too. A
  *       bad frame ends the downlink with its error, as it ends a TCP connection.
- *   <li>{@code DELETE /v1/tunnel/downlink?session_id=S}: the client closes its downlink; answered
- *       204.
+ *   <li>{@code DELETE /v1/tunnel/downlink?session_id=S}, or a {@code POST} with {@code end=true}
+ *       for proxies that pass only GET and POST: the client closes its downlink; answered 204.
  * </ul>
  */
 final class SessionRequestsHandler {

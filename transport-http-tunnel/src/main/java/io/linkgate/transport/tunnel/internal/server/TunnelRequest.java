@@ -23,6 +23,7 @@ import org.eclipse.jetty.util.Fields;
  * @param poll whether the downlink is long-polled rather than streamed
  * @param sessionId the downlink session a request is about, empty if none
  * @param holdMs longest hold the client wants for a poll, 0 for the server's
+ * @param end whether a downlink POST ends the session ({@code end=true}) rather than carry frames
  */
 record TunnelRequest(
     String token,
@@ -33,7 +34,8 @@ record TunnelRequest(
     int heartbeatMs,
     boolean poll,
     String sessionId,
-    long holdMs) {
+    long holdMs,
+    boolean end) {
 
   private static final String BEARER = "bearer ";
 
@@ -79,7 +81,8 @@ record TunnelRequest(
         (int) bounded(query, TunnelProtocol.HEARTBEAT_MS, 0xFFFF_FFFFL),
         mode.equals(TunnelProtocol.MODE_POLL),
         value(query, TunnelProtocol.SESSION_ID),
-        bounded(query, TunnelProtocol.HOLD_MS, Integer.MAX_VALUE));
+        bounded(query, TunnelProtocol.HOLD_MS, Integer.MAX_VALUE),
+        value(query, TunnelProtocol.END).equalsIgnoreCase("true"));
   }
 
   /** The Hello a TCP client of this device would have sent. */
