@@ -63,7 +63,7 @@ public final class Engine implements NoticeBus.Listener {
     this.notices = store.notices();
     this.sessionCache =
         new SessionCache(store.sessions(), config.sessionCacheSize(), config.sessionCacheTtl());
-    this.rooms = new Rooms(config.maxRoomsPerSession());
+    this.rooms = new Rooms(config.maxRoomsPerSession(), store.notices()::roomMembershipChanged);
     this.downlinks =
         new Downlinks(
             nodeId,
@@ -75,6 +75,8 @@ public final class Engine implements NoticeBus.Listener {
     this.sends =
         new Sends(
             new SendDedup(config.dedupCapacity(), config.dedupTtl()),
+            store.sendAnswers().orElse(null),
+            config.dedupTtl(),
             config.businessHandler() != null
                 ? config.businessHandler()
                 : new DefaultBusinessHandler(this));
@@ -310,7 +312,7 @@ public final class Engine implements NoticeBus.Listener {
   }
 
   private void forward(String userId, Inboxes.Appended appended) {
-    if (!notices.hasOtherNodes(nodeId)) {
+    if (notices.forwardsOnAppend() || !notices.hasOtherNodes(nodeId)) {
       return;
     }
     CompletableFuture<List<DeviceSession>> sessions = sessionCache.get(userId);
@@ -460,6 +462,11 @@ public final class Engine implements NoticeBus.Listener {
   @Override
   public void onRoomPush(String room, Push push) {
     deliverRoom(room, push);
+  }
+
+  @Override
+  public boolean hasRoomMembers(String room) {
+    return rooms.hasMembers(room);
   }
 
   // ---- validation ----

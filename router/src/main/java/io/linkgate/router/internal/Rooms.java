@@ -6,6 +6,7 @@ import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Room membership of this node's downlinks. Rooms are best effort: a member gets what is published
@@ -16,9 +17,12 @@ final class Rooms {
 
   private final ConcurrentHashMap<String, Set<LocalDownlink>> members = new ConcurrentHashMap<>();
   private final int maxPerSession;
+  /** Told when a room may have gained its first local member or lost its last. */
+  private final Consumer<String> membershipChanged;
 
-  Rooms(int maxPerSession) {
+  Rooms(int maxPerSession, Consumer<String> membershipChanged) {
     this.maxPerSession = maxPerSession;
+    this.membershipChanged = membershipChanged;
   }
 
   /** Subscribes {@code s} to {@code room}; returns null, or the {@code Error} frame saying why not. */
@@ -29,6 +33,7 @@ final class Rooms {
     }
     // Holding the session's monitor across both steps keeps a concurrent release from missing the
     // membership added here.
+    boolean[] created = {false};
     synchronized (s) {
       if (s.isReleased()) {
         return Frames.error(ErrorCode.UNAVAILABLE, "the downlink is closed");
@@ -40,10 +45,14 @@ final class Rooms {
       members.compute(
           room,
           (r, set) -> {
+            created[0] = set == null;
             Set<LocalDownlink> m = set != null ? set : ConcurrentHashMap.newKeySet();
             m.add(s);
             return m;
           });
+    }
+    if (created[0]) {
+      membershipChanged.accept(room);
     }
     return null;
   }
@@ -98,12 +107,17 @@ final class Rooms {
   }
 
   private void drop(LocalDownlink s, String room) {
+    boolean[] emptied = {false};
     members.computeIfPresent(
         room,
         (r, set) -> {
           set.remove(s);
-          return set.isEmpty() ? null : set;
+          emptied[0] = set.isEmpty();
+          return emptied[0] ? null : set;
         });
+    if (emptied[0]) {
+      membershipChanged.accept(room);
+    }
   }
 
   static Frame checkName(String room) {

@@ -7,6 +7,8 @@ import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Send;
 import io.linkgate.router.BusinessHandler;
 import io.linkgate.router.SendContext;
+import io.linkgate.router.store.SendAnswers;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -22,10 +24,18 @@ final class Sends {
   static final int MAX_CLIENT_MSG_ID_LENGTH = 128;
 
   private final SendDedup dedup;
+  private final SendAnswers shared;
+  private final Duration sharedTtl;
   private final BusinessHandler handler;
 
-  Sends(SendDedup dedup, BusinessHandler handler) {
+  /**
+   * @param shared answers shared with the other nodes (null on a single node): a retry that lands
+   *     on another node still gets the first answer
+   */
+  Sends(SendDedup dedup, SendAnswers shared, Duration sharedTtl, BusinessHandler handler) {
     this.dedup = dedup;
+    this.shared = shared;
+    this.sharedTtl = sharedTtl;
     this.handler = handler;
   }
 
@@ -42,7 +52,33 @@ final class Sends {
               ErrorCode.INVALID_ARGUMENT,
               "Send.client_msg_id longer than " + MAX_CLIENT_MSG_ID_LENGTH + " characters"));
     }
-    return dedup.once(ctx.identity().userId(), id, () -> callHandler(ctx, send));
+    String user = ctx.identity().userId();
+    return dedup.once(user, id, () -> shared == null ? callHandler(ctx, send) : onceShared(user, ctx, send));
+  }
+
+  /** Claims the send where every node sees it; only the claimant runs the handler. */
+  private CompletionStage<Frame> onceShared(String user, SendContext ctx, Send send) {
+    String id = send.getClientMsgId();
+    return shared
+        .claim(user, id)
+        .thenCompose(
+            prior -> {
+              if (prior.isPresent()) {
+                log.debug("Send {} of {} answered from the shared dedup window", id, user);
+                return CompletableFuture.completedStage(prior.get());
+              }
+              return callHandler(ctx, send)
+                  .thenCompose(
+                      frame -> {
+                        CompletionStage<Void> kept =
+                            frame.getKindCase() == Frame.KindCase.SEND_ACK
+                                ? shared.remember(user, id, frame, sharedTtl)
+                                : shared.forget(user, id);
+                        // The answer stands even if keeping it failed: the send was handled.
+                        return kept.handle((v, err) -> frame);
+                      });
+            })
+        .handle((frame, err) -> err == null ? frame : answer(null, err, id));
   }
 
   private CompletionStage<Frame> callHandler(SendContext ctx, Send send) {

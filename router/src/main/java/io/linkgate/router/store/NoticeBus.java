@@ -24,6 +24,22 @@ public interface NoticeBus {
     return true;
   }
 
+  /**
+   * Whether the store's {@link Inboxes#append} already tells the other nodes holding the user's
+   * devices, in the same round trip. The router then sends no {@link #sendUserPush} of its own.
+   * Default false.
+   */
+  default boolean forwardsOnAppend() {
+    return false;
+  }
+
+  /**
+   * Called when {@code room} may have gained its first local member or lost its last; the bus asks
+   * {@link Listener#hasRoomMembers} for the truth. A bus that delivers room messages only to nodes
+   * with members subscribes or unsubscribes here. Default: nothing.
+   */
+  default void roomMembershipChanged(String room) {}
+
   /** Offers a room message to every other subscribed node. */
   CompletionStage<Void> publishRoom(String fromNodeId, String room, Push push);
 
@@ -32,5 +48,10 @@ public interface NoticeBus {
     void onUserPush(String userId, Push push, String epoch);
 
     void onRoomPush(String room, Push push);
+
+    /** Whether {@code room} has members on this node now. Default true. */
+    default boolean hasRoomMembers(String room) {
+      return true;
+    }
   }
 }

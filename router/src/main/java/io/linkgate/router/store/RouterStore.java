@@ -2,6 +2,7 @@ package io.linkgate.router.store;
 
 import io.linkgate.router.internal.InMemoryRouterStore;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Where the router keeps what must outlive a connection, or be shared by the nodes of a cluster: the
@@ -17,6 +18,22 @@ public interface RouterStore extends AutoCloseable {
   Inboxes inboxes();
 
   NoticeBus notices();
+
+  /**
+   * Where answers to sends are shared between nodes for idempotent retries; empty when the store
+   * serves one JVM (the router's own cache is enough then).
+   */
+  default Optional<SendAnswers> sendAnswers() {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether the store can be reached now. A node that cannot reach its store cannot accept sends or
+   * new downlinks and should report itself not ready. Never blocks; default true.
+   */
+  default boolean isAvailable() {
+    return true;
+  }
 
   /**
    * A store in this JVM's memory: the default. Several routers sharing one behave as nodes of one

@@ -1,0 +1,172 @@
+package io.linkgate.router.internal.redis;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.linkgate.api.proto.Push;
+import io.linkgate.router.store.NoticeBus;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices between nodes over Redis pub/sub: one channel per node for direct pushes, one channel per
+ * room, and one for registry changes.
+ *
+ * <p>Why pub/sub and not a Stream per node: a notice only wakes the receiving node up sooner; the
+ * push itself is already in the user's inbox, and a lost notice (a node reconnecting to Redis, a
+ * full output buffer) is repaired by the receiving node's gap fill on the next push or by the
+ * client's resume. A Stream would cost a write, a trim and an ack per notice to make durable what
+ * the inbox already holds. Direct pushes are published by the append script itself, to the nodes
+ * named in the user's registry entries only, so they cost no extra round trip.
+ *
+ * <p>Rooms: a node subscribes to a room's channel while it has local members, so Redis hands each
+ * node with members one copy of each message and nodes without members none.
+ */
+final class RedisNoticeBus implements NoticeBus {
+  private static final Logger log = LoggerFactory.getLogger(RedisNoticeBus.class);
+
+  private final RedisContext redis;
+  private final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
+  private final RedisSessionRegistry registry;
+  private final Runnable onSubscribe;
+  /** Rooms whose channel this node is subscribed to. Guarded by itself. */
+  private final Set<String> rooms = new HashSet<>();
+  private volatile Listener listener;
+
+  RedisNoticeBus(
+      RedisContext redis,
+      StatefulRedisPubSubConnection<byte[], byte[]> pubsub,
+      RedisSessionRegistry registry,
+      Runnable onSubscribe) {
+    this.redis = redis;
+    this.pubsub = pubsub;
+    this.registry = registry;
+    this.onSubscribe = onSubscribe;
+  }
+
+  @Override
+  public AutoCloseable subscribe(String nodeId, Listener l) {
+    redis.bindNode(nodeId);
+    this.listener = l;
+    RedisKeys keys = redis.keys();
+    byte[] nodeChannel = keys.nodeChannel(nodeId);
+    byte[] changes = keys.sessionChanges();
+    pubsub.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(byte[] channel, byte[] message) {
+            try {
+              if (java.util.Arrays.equals(channel, nodeChannel)) {
+                onNodeNotice(message);
+              } else if (java.util.Arrays.equals(channel, changes)) {
+                registry.changed(Redis.utf8(message));
+              } else if (keys.isRoomChannel(channel)) {
+                onRoomNotice(keys.roomOf(channel), message);
+              }
+            } catch (RuntimeException e) {
+              log.warn("dropped a notice on {} that could not be read: {}", Redis.utf8(channel), e.toString());
+            }
+          }
+        });
+    // Synchronously: a node must hear its notices before it accepts its first connection.
+    pubsub.sync().subscribe(nodeChannel, changes);
+    onSubscribe.run();
+    return () -> {
+      try {
+        pubsub.sync().unsubscribe(nodeChannel, changes);
+      } catch (RuntimeException e) {
+        log.debug("unsubscribe failed: {}", e.toString());
+      }
+    };
+  }
+
+  private void onNodeNotice(byte[] message) {
+    Fields f = new Fields(message);
+    String user = Redis.utf8(f.next());
+    String epoch = Redis.utf8(f.next());
+    Listener l = listener;
+    while (f.hasNext()) {
+      Push push = parse(f.next());
+      if (l != null) {
+        l.onUserPush(user, push, epoch);
+      }
+    }
+  }
+
+  private void onRoomNotice(String room, byte[] message) {
+    Fields f = new Fields(message);
+    String from = Redis.utf8(f.next());
+    if (from.equals(redis.nodeId())) {
+      return; // this node delivered its own members already
+    }
+    Listener l = listener;
+    if (l != null) {
+      l.onRoomPush(room, parse(f.next()));
+    }
+  }
+
+  @Override
+  public boolean forwardsOnAppend() {
+    return true;
+  }
+
+  @Override
+  public CompletionStage<Void> sendUserPush(String nodeId, String userId, Push push, String epoch) {
+    byte[] notice =
+        concat(
+            Redis.lengthPrefixed(Redis.utf8(userId)),
+            Redis.lengthPrefixed(Redis.utf8(epoch)),
+            Redis.lengthPrefixed(push.toByteArray()));
+    return Redis.unavailableOnFailure(redis.commands().publish(redis.keys().nodeChannel(nodeId), notice), "notice")
+        .thenApply(n -> null);
+  }
+
+  @Override
+  public void roomMembershipChanged(String room) {
+    Listener l = listener;
+    if (l == null) {
+      return;
+    }
+    // Deciding and issuing under one lock keeps SUBSCRIBE and UNSUBSCRIBE of a room in order.
+    synchronized (rooms) {
+      boolean want = l.hasRoomMembers(room);
+      if (want && rooms.add(room)) {
+        pubsub.async().subscribe(redis.keys().roomChannel(room));
+      } else if (!want && rooms.remove(room)) {
+        pubsub.async().unsubscribe(redis.keys().roomChannel(room));
+      }
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> publishRoom(String fromNodeId, String room, Push push) {
+    byte[] notice = concat(Redis.lengthPrefixed(Redis.utf8(fromNodeId)), Redis.lengthPrefixed(push.toByteArray()));
+    return Redis.unavailableOnFailure(redis.commands().publish(redis.keys().roomChannel(room), notice), "room notice")
+        .thenApply(n -> null);
+  }
+
+  private static Push parse(byte[] bytes) {
+    try {
+      return Push.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("not a push", e);
+    }
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    int n = 0;
+    for (byte[] p : parts) {
+      n += p.length;
+    }
+    byte[] out = new byte[n];
+    int at = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+}

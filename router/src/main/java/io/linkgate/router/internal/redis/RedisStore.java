@@ -1,0 +1,131 @@
+package io.linkgate.router.internal.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.linkgate.router.store.Inboxes;
+import io.linkgate.router.store.NoticeBus;
+import io.linkgate.router.store.RedisRouterStore;
+import io.linkgate.router.store.RouterStore;
+import io.linkgate.router.store.SendAnswers;
+import io.linkgate.router.store.SessionRegistry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Redis store's parts, on one command connection and one pub/sub connection. */
+public final class RedisStore implements RouterStore {
+  private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<byte[], byte[]> connection;
+  private final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
+  private final RedisContext context;
+  private final RedisSessionRegistry sessions;
+  private final RedisInboxes inboxes;
+  private final RedisNoticeBus notices;
+  private final RedisSendAnswers answers;
+  private final ScheduledExecutorService timer;
+  private volatile boolean closed;
+
+  private RedisStore(
+      RedisClient client,
+      StatefulRedisConnection<byte[], byte[]> connection,
+      StatefulRedisPubSubConnection<byte[], byte[]> pubsub,
+      RedisRouterStore.Options options) {
+    this.client = client;
+    this.connection = connection;
+    this.pubsub = pubsub;
+    this.context = new RedisContext(connection.async(), options);
+    this.sessions = new RedisSessionRegistry(context);
+    this.inboxes = new RedisInboxes(context);
+    this.answers = new RedisSendAnswers(context);
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "linkgate-redis-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    this.notices = new RedisNoticeBus(context, pubsub, sessions, () -> sessions.liveness().start(timer));
+  }
+
+  public static RedisStore connect(RedisRouterStore.Options options) {
+    RedisURI uri = RedisURI.create(options.uri());
+    uri.setTimeout(options.commandTimeout());
+    RedisClient client = RedisClient.create(uri);
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            // Fail at once while disconnected instead of queueing without bound: a send must be
+            // answered UNAVAILABLE within a bounded time, never hang.
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+            .build());
+    try {
+      StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+      StatefulRedisPubSubConnection<byte[], byte[]> pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+      log.info("store: redis at {}, key prefix '{}'", options.uriForLog(), options.keyPrefix());
+      return new RedisStore(client, connection, pubsub, options);
+    } catch (RuntimeException e) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      throw e;
+    }
+  }
+
+  @Override
+  public SessionRegistry sessions() {
+    return sessions;
+  }
+
+  @Override
+  public Inboxes inboxes() {
+    return inboxes;
+  }
+
+  @Override
+  public NoticeBus notices() {
+    return notices;
+  }
+
+  @Override
+  public Optional<SendAnswers> sendAnswers() {
+    return Optional.of(answers);
+  }
+
+  @Override
+  public boolean isAvailable() {
+    return !closed && connection.isOpen() && sessions.liveness().reachable();
+  }
+
+  /** Sessions this node has registered and would write again after a loss. */
+  public int localSessionCount() {
+    return sessions.localSessionCount();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    sessions.liveness().stop();
+    timer.shutdownNow();
+    try {
+      sessions.liveness().leave().toCompletableFuture().get(1, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.debug("could not remove this node's liveness key: {}", e.toString());
+    }
+    pubsub.close();
+    connection.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}

@@ -1,0 +1,286 @@
+package io.linkgate.router;
+
+import static io.linkgate.router.Fixtures.connect;
+import static io.linkgate.router.Fixtures.failure;
+import static io.linkgate.router.Fixtures.join;
+import static io.linkgate.router.Fixtures.send;
+import static io.linkgate.router.Fixtures.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.linkgate.api.GatewayException;
+import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.api.proto.Frame;
+import io.linkgate.api.proto.Hello;
+import io.linkgate.api.proto.PushAck;
+import io.linkgate.api.proto.Subscribe;
+import io.linkgate.api.proto.Welcome;
+import io.linkgate.api.transport.DownlinkSession;
+import io.linkgate.router.store.RedisRouterStore;
+import io.linkgate.router.store.RouterStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Routers as nodes of one cluster, each with its own store on one real redis-server. */
+class RedisClusterTest {
+  private RedisServerProcess redis;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @BeforeEach
+  void startRedis() {
+    redis = RedisServerProcess.start();
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+    redis.close();
+  }
+
+  private RouterStore store() {
+    RouterStore s =
+        RedisRouterStore.builder(redis.uri())
+            .nodeTtl(Duration.ofSeconds(1))
+            .commandTimeout(Duration.ofMillis(500))
+            .connect();
+    open.add(s);
+    return s;
+  }
+
+  /** A node whose near cache would hold a lookup for a minute unless told of a change. */
+  private Router node(String id) {
+    Router r = Fixtures.router().nodeId(id).store(store()).sessionCacheTtl(Duration.ofMinutes(1)).build();
+    open.add(r);
+    return r;
+  }
+
+  @Test
+  void pushFromOneNodeReachesADeviceOnAnotherInSeqOrder() {
+    Router n1 = node("n1");
+    Router n2 = node("n2");
+    RecordingChannel bob = new RecordingChannel();
+    connect(n2, "bob", "phone", 0, bob);
+    for (int i = 1; i <= 50; i++) {
+      assertThat(join(n1.push("bob", text("m" + i))).getSeq()).isEqualTo(i);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> bob.seqs().size() == 50);
+    assertThat(bob.seqs()).containsExactlyElementsOf(range(1, 50));
+    assertThat(bob.pushes().get(49).getPayload().toStringUtf8()).isEqualTo("m50");
+  }
+
+  @Test
+  void burstFromPushAllArrivesWholeOnTheOtherNode() {
+    Router n1 = node("n1");
+    Router n2 = node("n2");
+    RecordingChannel bob = new RecordingChannel();
+    connect(n2, "bob", "phone", 0, bob);
+    List<Message> burst = new ArrayList<>();
+    for (int i = 1; i <= 1200; i++) {
+      burst.add(text("b" + i));
+    }
+    assertThat(join(n1.pushAll("bob", burst))).hasSize(1200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> bob.seqs().size() == 1200);
+    assertThat(bob.seqs()).containsExactlyElementsOf(range(1, 1200));
+  }
+
+  @Test
+  void deviceMovingToAnotherNodeResumesWithNothingLostOrDoubled() {
+    Router n1 = node("n1");
+    Router n2 = node("n2");
+    RecordingChannel first = new RecordingChannel();
+    DownlinkSession s1 = connect(n1, "bob", "phone", 0, first);
+    for (int i = 1; i <= 10; i++) {
+      join(n1.push("bob", text("m" + i)));
+    }
+    join(s1.onFrame(Frame.newBuilder().setPushAck(PushAck.newBuilder().setUpToSeq(6)).build()));
+    String epoch = first.welcome().getEpoch();
+    s1.onClosed();
+    for (int i = 11; i <= 15; i++) {
+      join(n2.push("bob", text("m" + i)));
+    }
+    RecordingChannel second = new RecordingChannel();
+    Hello resume = Fixtures.downHello("bob", "phone", 6).toBuilder().setResumeEpoch(epoch).build();
+    join(n2.openDownlink(resume, Fixtures.DOWN, second));
+    Welcome w = second.welcome();
+    assertThat(w.getResumed()).isTrue();
+    assertThat(w.getEpoch()).isEqualTo(epoch);
+    assertThat(w.getLastSeq()).isEqualTo(15);
+    assertThat(second.seqs()).containsExactlyElementsOf(range(7, 15));
+  }
+
+  @Test
+  void lostUserKeysStartANewEpochAndResumingClientsAreToldToResync() {
+    Router n1 = node("n1");
+    RecordingChannel first = new RecordingChannel();
+    DownlinkSession s = connect(n1, "bob", "phone", 0, first);
+    join(n1.push("bob", text("m1")));
+    join(n1.push("bob", text("m2")));
+    String oldEpoch = first.welcome().getEpoch();
+    s.onClosed();
+    assertThat(redis.command("FLUSHALL")).isEqualTo("+OK");
+    join(n1.push("bob", text("after flush")));
+    RecordingChannel back = new RecordingChannel();
+    Hello resume = Fixtures.downHello("bob", "phone", 2).toBuilder().setResumeEpoch(oldEpoch).build();
+    join(n1.openDownlink(resume, Fixtures.DOWN, back));
+    assertThat(back.welcome().getResumed()).isFalse();
+    assertThat(back.welcome().getEpoch()).isNotEqualTo(oldEpoch);
+    assertThat(back.seqs()).containsExactly(1L);
+    assertThat(back.pushes().get(0).getPayload().toStringUtf8()).isEqualTo("after flush");
+  }
+
+  @Test
+  void inboxKeepsOnlyItsBoundAndSaysWhenAResumeIsIncomplete() {
+    RouterStore small =
+        RedisRouterStore.builder(redis.uri()).inboxCapacity(5).nodeTtl(Duration.ofSeconds(1)).connect();
+    open.add(small);
+    Router n1 = Fixtures.router().nodeId("n1").store(small).build();
+    open.add(n1);
+    for (int i = 1; i <= 12; i++) {
+      join(n1.push("bob", text("m" + i)));
+    }
+    assertThat(redis.command("LLEN", "lg:{u:bob}:inbox")).isEqualTo(":5");
+    RecordingChannel ch = new RecordingChannel();
+    connect(n1, "bob", "phone", 3, ch);
+    assertThat(ch.welcome().getResumed()).isFalse();
+    assertThat(ch.seqs()).containsExactlyElementsOf(range(8, 12));
+    RecordingChannel ok = new RecordingChannel();
+    connect(n1, "bob", "tablet", 7, ok);
+    assertThat(ok.welcome().getResumed()).isTrue();
+    assertThat(ok.seqs()).containsExactlyElementsOf(range(8, 12));
+  }
+
+  @Test
+  void sendRetriedOnAnotherNodeIsDeliveredOnceWithTheFirstMsgId() {
+    Router n1 = node("n1");
+    Router n2 = node("n2");
+    RecordingChannel bob = new RecordingChannel();
+    connect(n2, "bob", "phone", 0, bob);
+    Frame first = join(Fixtures.uplink(n1, "alice", "phone").handle(send("c-1", "user:bob", "hi")));
+    Frame retry = join(Fixtures.uplink(n2, "alice", "phone").handle(send("c-1", "user:bob", "hi")));
+    assertThat(first.hasSendAck()).as("first answer %s", first).isTrue();
+    assertThat(retry.hasSendAck()).as("retry answer %s", retry).isTrue();
+    assertThat(retry.getSendAck().getMsgId()).isEqualTo(first.getSendAck().getMsgId());
+    join(n1.push("bob", text("marker")));
+    await().atMost(Duration.ofSeconds(5)).until(() -> bob.seqs().size() == 2);
+    assertThat(bob.pushes().get(0).getPayload().toStringUtf8()).isEqualTo("hi");
+    assertThat(bob.pushes().get(1).getPayload().toStringUtf8()).isEqualTo("marker");
+  }
+
+  @Test
+  void lateUnregisterOfAnOldSessionLeavesTheNewerOneRegistered() {
+    RouterStore s = store();
+    s.notices().subscribe("n1", new io.linkgate.router.store.NoticeBus.Listener() {
+      @Override
+      public void onUserPush(String userId, io.linkgate.api.proto.Push push, String epoch) {}
+
+      @Override
+      public void onRoomPush(String room, io.linkgate.api.proto.Push push) {}
+    });
+    DeviceSession old = new DeviceSession("bob", "phone", "s-old", "n1", 0);
+    DeviceSession newer = new DeviceSession("bob", "phone", "s-new", "n2", 0);
+    join(s.sessions().register(old));
+    join(s.sessions().register(newer));
+    assertThat(join(s.sessions().unregister(old))).isFalse();
+    assertThat(join(s.sessions().lookup("bob"))).containsExactly(newer);
+    join(s.sessions().recordAck("bob", "phone", "s-old", 9));
+    join(s.sessions().recordAck("bob", "phone", "s-new", 4));
+    join(s.sessions().recordAck("bob", "phone", "s-new", 2));
+    assertThat(join(s.sessions().lookup("bob"))).containsExactly(newer.withAckedSeq(4));
+    assertThat(join(s.sessions().unregister(newer))).isTrue();
+    assertThat(join(s.sessions().lookup("bob"))).isEmpty();
+  }
+
+  @Test
+  void nearCacheOnOneNodeSeesADeviceThatConnectedToAnother() {
+    Router n1 = node("n1");
+    Router n2 = node("n2");
+    assertThat(join(n1.sessionsOf("bob"))).isEmpty(); // now cached for a minute
+    DownlinkSession s = connect(n2, "bob", "phone", 0, new RecordingChannel());
+    await().atMost(Duration.ofSeconds(3)).until(() -> join(n1.sessionsOf("bob")).size() == 1);
+    assertThat(join(n1.sessionsOf("bob")).get(0).nodeId()).isEqualTo("n2");
+    s.onClosed();
+    await().atMost(Duration.ofSeconds(3)).until(() -> join(n1.sessionsOf("bob")).isEmpty());
+  }
+
+  @Test
+  void roomMessageReachesMembersOnEveryNodeAndOnlyNodesWithMembersSubscribe() {
+    Router n1 = node("n1");
+    Router n2 = node("n2");
+    node("n3");
+    RecordingChannel onN2 = new RecordingChannel();
+    DownlinkSession member = connect(n2, "bob", "phone", 0, onN2);
+    join(member.onFrame(Frame.newBuilder().setSubscribe(Subscribe.newBuilder().setRoom("live")).build()));
+    await().atMost(Duration.ofSeconds(3)).until(() -> redis.command("PUBSUB", "NUMSUB", "lg:ch:room:live") != null
+        && numsub("lg:ch:room:live") == 1);
+    join(n1.publishToRoom("live", text("hello room")));
+    await().atMost(Duration.ofSeconds(3)).until(() -> onN2.pushes().size() == 1);
+    assertThat(onN2.pushes().get(0).getSeq()).isZero();
+    member.onClosed();
+    await().atMost(Duration.ofSeconds(3)).until(() -> numsub("lg:ch:room:live") == 0);
+  }
+
+  @Test
+  void entriesOfANodeWhoseKeyExpiredAreIgnoredAndCleanedUpAndItsPushesKept() {
+    Router n1 = node("n1");
+    // A node that was killed: its entry stays, its liveness key is gone.
+    redis.command("HSET", "lg:{u:bob}:sess", "phone", "s-ghost\tghost\t0");
+    redis.command("SADD", "lg:{n:ghost}:users", "bob");
+    redis.command("SADD", "lg:nodes", "ghost");
+    await().atMost(Duration.ofSeconds(5)).until(() -> join(n1.sessionsOf("bob")).isEmpty() && !redis.command("HLEN", "lg:{u:bob}:sess").equals(":1"));
+    assertThat(redis.command("SISMEMBER", "lg:nodes", "ghost")).isEqualTo(":0");
+    // A push meanwhile is not swallowed: it is in the inbox for the next connect, anywhere.
+    join(n1.push("bob", text("kept")));
+    RecordingChannel back = new RecordingChannel();
+    connect(node("n2"), "bob", "phone", 0, back);
+    assertThat(back.pushes()).extracting(p -> p.getPayload().toStringUtf8()).containsExactly("kept");
+  }
+
+  @Test
+  void whileRedisIsDownSendsFailFastAndNewDownlinksAreRefusedThenTheNodeCarriesOn() throws Exception {
+    Router n1 = node("n1");
+    RecordingChannel live = new RecordingChannel();
+    connect(n1, "bob", "phone", 0, live);
+    redis.kill();
+    long t0 = System.nanoTime();
+    Throwable pushFailed = failure(n1.push("bob", text("lost?")));
+    assertThat(GatewayException.from(pushFailed).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    Frame answer = join(Fixtures.uplink(n1, "alice", "phone").handle(send("c-9", "user:bob", "x")));
+    assertThat(answer.getError().getCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(answer.getError().getClientMsgId()).isEqualTo("c-9");
+    Throwable refused = failure(n1.openDownlink(Fixtures.downHello("carol", "pc", 0), Fixtures.DOWN, new RecordingChannel()));
+    assertThat(GatewayException.from(refused).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    assertThat(live.isOpen()).as("connected downlinks stay up").isTrue();
+
+    redis.restart(); // empty: no persistence
+    // The node notices its key is gone and writes its live sessions again.
+    await().atMost(Duration.ofSeconds(15)).until(() -> "1".equals(hlenValue("lg:{u:bob}:sess")));
+    assertThat(live.isOpen()).isTrue();
+    assertThat(join(node("n2").sessionsOf("bob"))).extracting(DeviceSession::nodeId).containsExactly("n1");
+  }
+
+  private String hlenValue(String key) {
+    try {
+      return redis.command("HLEN", key).substring(1);
+    } catch (AssertionError e) {
+      return "";
+    }
+  }
+
+  private int numsub(String channel) {
+    // PUBSUB NUMSUB answers an array; count the subscribers with a second, simpler command.
+    String reply = redis.command("EVAL", "return redis.call('PUBSUB','NUMSUB',ARGV[1])[2]", "0", channel);
+    return Integer.parseInt(reply.substring(1));
+  }
+
+  private static List<Long> range(long from, long to) {
+    return LongStream.rangeClosed(from, to).boxed().toList();
+  }
+}
