@@ -8,6 +8,8 @@ import static io.linkgate.router.Fixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.linkgate.testing.RedisServerProcess;
+
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
@@ -195,6 +197,30 @@ class RedisClusterTest {
     assertThat(join(s.sessions().lookup("bob"))).containsExactly(newer.withAckedSeq(4));
     assertThat(join(s.sessions().unregister(newer))).isTrue();
     assertThat(join(s.sessions().lookup("bob"))).isEmpty();
+  }
+
+  @Test
+  void uplinkOnOneNodeAcksAndSubscribesTheDevicesDownlinkOnAnother() {
+    Router n1 = node("n1");
+    Router n2 = node("n2");
+    RecordingChannel down = new RecordingChannel();
+    connect(n1, "bob", "phone", 0, down);
+    join(n1.push("bob", text("m1")));
+    join(n1.push("bob", text("m2")));
+    var up = Fixtures.uplink(n2, "bob", "phone");
+    assertThat(join(up.handle(Frame.newBuilder().setPushAck(PushAck.newBuilder().setUpToSeq(2)).build())))
+        .isEqualTo(Frame.getDefaultInstance());
+    await().atMost(Duration.ofSeconds(3))
+        .alias("the ack reached the downlink on n1, which recorded it")
+        .until(() -> join(n1.sessionsOf("bob")).stream().anyMatch(s -> s.ackedSeq() == 2));
+    assertThat(join(up.handle(Frame.newBuilder().setSubscribe(Subscribe.newBuilder().setRoom("r")).build())))
+        .isEqualTo(Frame.getDefaultInstance());
+    await().atMost(Duration.ofSeconds(3)).until(() -> n1.localRoomCount() == 1);
+    join(n2.publishToRoom("r", text("to the room")));
+    await().atMost(Duration.ofSeconds(3)).until(() -> down.pushes().size() == 3);
+    var stranger = Fixtures.uplink(n2, "bob", "laptop");
+    Frame refused = join(stranger.handle(Frame.newBuilder().setPushAck(PushAck.newBuilder().setUpToSeq(1)).build()));
+    assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.UNAVAILABLE);
   }
 
   @Test

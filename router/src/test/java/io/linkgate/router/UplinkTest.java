@@ -260,7 +260,7 @@ class UplinkTest {
     UplinkSession up = uplink(router, "alice", "phone");
     Frame answer = join(up.handle(ack(1)));
     assertThat(answer.getError().getCode()).isEqualTo(ErrorCode.UNAVAILABLE);
-    assertThat(answer.getError().getMessage()).isEqualTo("no downlink for this device on this node");
+    assertThat(answer.getError().getMessage()).isEqualTo("no downlink for this device");
   }
 
   @Test

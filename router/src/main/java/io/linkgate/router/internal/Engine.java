@@ -356,6 +356,37 @@ public final class Engine implements NoticeBus.Listener {
     return false;
   }
 
+  /**
+   * Hands a device frame from an uplink here to the node holding that device's downlink.
+   *
+   * @return false if the device has no downlink on any node
+   */
+  CompletionStage<Boolean> forwardDeviceFrame(String userId, String deviceId, Frame frame) {
+    if (!notices.hasOtherNodes(nodeId)) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return sessionCache
+        .get(userId)
+        .thenApply(
+            sessions -> {
+              for (DeviceSession s : sessions) {
+                if (s.deviceId().equals(deviceId) && !s.nodeId().equals(nodeId)) {
+                  notices
+                      .sendDeviceFrame(s.nodeId(), userId, deviceId, frame)
+                      .whenComplete(
+                          (v, err) -> {
+                            if (err != null) {
+                              log.debug("device frame to {} failed: {}", s.nodeId(), err.toString());
+                            }
+                          });
+                  return true;
+                }
+              }
+              return false;
+            })
+        .exceptionally(err -> false);
+  }
+
   public CompletionStage<Integer> publishToRoom(String room, Message message) {
     return publishToRoom(room, msgIds.next(), clock.millis(), message);
   }
@@ -462,6 +493,21 @@ public final class Engine implements NoticeBus.Listener {
   @Override
   public void onRoomPush(String room, Push push) {
     deliverRoom(room, push);
+  }
+
+  @Override
+  public void onDeviceFrame(String userId, String deviceId, Frame frame) {
+    Frame.KindCase kind = frame.getKindCase();
+    if (kind != Frame.KindCase.PUSH_ACK && kind != Frame.KindCase.SUBSCRIBE && kind != Frame.KindCase.UNSUBSCRIBE) {
+      log.debug("ignored a {} handed over by another node", kind);
+      return;
+    }
+    LocalDownlink s = downlinks.find(userId, deviceId);
+    if (s == null) {
+      log.debug("{} from another node for {}/{}: no downlink here any more", frame.getKindCase(), userId, deviceId);
+      return;
+    }
+    downlinks.onClientFrame(s, frame);
   }
 
   @Override

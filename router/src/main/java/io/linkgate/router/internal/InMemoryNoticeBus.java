@@ -1,5 +1,6 @@
 package io.linkgate.router.internal;
 
+import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Push;
 import io.linkgate.router.store.NoticeBus;
 import java.util.Map;
@@ -41,6 +42,15 @@ final class InMemoryNoticeBus implements NoticeBus {
       return DONE;
     }
     listener.onUserPush(userId, push, epoch);
+    return DONE;
+  }
+
+  @Override
+  public CompletionStage<Void> sendDeviceFrame(String nodeId, String userId, String deviceId, Frame frame) {
+    Listener listener = nodes.get(nodeId);
+    if (listener != null) {
+      listener.onDeviceFrame(userId, deviceId, frame);
+    }
     return DONE;
   }
 

@@ -19,9 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Uplink implements UplinkSession, SendContext {
   private static final Logger log = LoggerFactory.getLogger(Uplink.class);
-  private static final CompletionStage<Frame> NO_DOWNLINK =
-      CompletableFuture.completedStage(
-          Frames.error(ErrorCode.UNAVAILABLE, "no downlink for this device on this node"));
+  private static final Frame NO_DOWNLINK_FRAME =
+      Frames.error(ErrorCode.UNAVAILABLE, "no downlink for this device");
 
   private final Engine engine;
   private final Identity identity;
@@ -49,11 +48,20 @@ final class Uplink implements UplinkSession, SendContext {
       case SUBSCRIBE:
       case UNSUBSCRIBE:
         LocalDownlink downlink = engine.downlinks().find(identity.userId(), deviceId);
-        if (downlink == null) {
-          log.debug("{} on uplink of {}/{} without a local downlink", frame.getKindCase(), identity.userId(), deviceId);
-          return NO_DOWNLINK;
+        if (downlink != null) {
+          return engine.downlinks().onClientFrame(downlink, frame);
         }
-        return engine.downlinks().onClientFrame(downlink, frame);
+        // The device's downlink may be on another node (uplink and downlink are chosen apart).
+        return engine
+            .forwardDeviceFrame(identity.userId(), deviceId, frame)
+            .thenApply(
+                forwarded -> {
+                  if (!forwarded) {
+                    log.debug("{} on uplink of {}/{} without a downlink", frame.getKindCase(), identity.userId(), deviceId);
+                    return NO_DOWNLINK_FRAME;
+                  }
+                  return Frame.getDefaultInstance();
+                });
       case PING:
         return CompletableFuture.completedStage(Frames.pong(frame.getPing().getNonce()));
       default:

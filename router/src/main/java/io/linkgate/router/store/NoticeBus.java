@@ -1,5 +1,6 @@
 package io.linkgate.router.store;
 
+import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Push;
 import java.util.concurrent.CompletionStage;
 
@@ -40,6 +41,16 @@ public interface NoticeBus {
    */
   default void roomMembershipChanged(String room) {}
 
+  /**
+   * Hands a device's {@code PushAck}, {@code Subscribe} or {@code Unsubscribe}, received on an
+   * uplink here, to {@code nodeId}, which holds that device's downlink: a client may race its
+   * uplink and its downlink to different nodes. Best effort, as the frames themselves are (a lost
+   * ack is repeated by the next one; the client's resume repairs the rest). Default: dropped.
+   */
+  default CompletionStage<Void> sendDeviceFrame(String nodeId, String userId, String deviceId, Frame frame) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
   /** Offers a room message to every other subscribed node. */
   CompletionStage<Void> publishRoom(String fromNodeId, String room, Push push);
 
@@ -48,6 +59,9 @@ public interface NoticeBus {
     void onUserPush(String userId, Push push, String epoch);
 
     void onRoomPush(String room, Push push);
+
+    /** A device frame another node received on an uplink, for a downlink here. Default: ignored. */
+    default void onDeviceFrame(String userId, String deviceId, Frame frame) {}
 
     /** Whether {@code room} has members on this node now. Default true. */
     default boolean hasRoomMembers(String room) {

@@ -66,6 +66,11 @@ final class RedisKeys {
     return bytes(nodeChannelPrefix() + node);
   }
 
+  /** Pub/sub: device frames (acks, subscriptions) other nodes received for downlinks on {@code node}. */
+  byte[] deviceChannel(String node) {
+    return bytes(prefix + "ch:device:" + node);
+  }
+
   /** Pub/sub: messages of one room, to the nodes with members. */
   byte[] roomChannel(String room) {
     return bytes(prefix + "ch:room:" + room);

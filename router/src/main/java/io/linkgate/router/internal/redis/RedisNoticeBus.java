@@ -3,6 +3,7 @@ package io.linkgate.router.internal.redis;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Push;
 import io.linkgate.router.store.NoticeBus;
 import java.util.HashSet;
@@ -54,6 +55,7 @@ final class RedisNoticeBus implements NoticeBus {
     RedisKeys keys = redis.keys();
     byte[] nodeChannel = keys.nodeChannel(nodeId);
     byte[] changes = keys.sessionChanges();
+    byte[] deviceChannel = keys.deviceChannel(nodeId);
     pubsub.addListener(
         new RedisPubSubAdapter<>() {
           @Override
@@ -61,6 +63,8 @@ final class RedisNoticeBus implements NoticeBus {
             try {
               if (java.util.Arrays.equals(channel, nodeChannel)) {
                 onNodeNotice(message);
+              } else if (java.util.Arrays.equals(channel, deviceChannel)) {
+                onDeviceNotice(message);
               } else if (java.util.Arrays.equals(channel, changes)) {
                 registry.changed(Redis.utf8(message));
               } else if (keys.isRoomChannel(channel)) {
@@ -72,11 +76,11 @@ final class RedisNoticeBus implements NoticeBus {
           }
         });
     // Synchronously: a node must hear its notices before it accepts its first connection.
-    pubsub.sync().subscribe(nodeChannel, changes);
+    pubsub.sync().subscribe(nodeChannel, deviceChannel, changes);
     onSubscribe.run();
     return () -> {
       try {
-        pubsub.sync().unsubscribe(nodeChannel, changes);
+        pubsub.sync().unsubscribe(nodeChannel, deviceChannel, changes);
       } catch (RuntimeException e) {
         log.debug("unsubscribe failed: {}", e.toString());
       }
@@ -94,6 +98,33 @@ final class RedisNoticeBus implements NoticeBus {
         l.onUserPush(user, push, epoch);
       }
     }
+  }
+
+  private void onDeviceNotice(byte[] message) {
+    Fields f = new Fields(message);
+    String user = Redis.utf8(f.next());
+    String device = Redis.utf8(f.next());
+    Frame frame;
+    try {
+      frame = Frame.parseFrom(f.next());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("not a frame", e);
+    }
+    Listener l = listener;
+    if (l != null) {
+      l.onDeviceFrame(user, device, frame);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> sendDeviceFrame(String nodeId, String userId, String deviceId, Frame frame) {
+    byte[] notice =
+        concat(
+            Redis.lengthPrefixed(Redis.utf8(userId)),
+            Redis.lengthPrefixed(Redis.utf8(deviceId)),
+            Redis.lengthPrefixed(frame.toByteArray()));
+    return Redis.unavailableOnFailure(redis.commands().publish(redis.keys().deviceChannel(nodeId), notice), "device frame")
+        .thenApply(n -> null);
   }
 
   private void onRoomNotice(String room, byte[] message) {

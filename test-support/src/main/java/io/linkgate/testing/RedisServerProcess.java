@@ -1,4 +1,4 @@
-package io.linkgate.router;
+package io.linkgate.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +17,7 @@ import java.util.List;
  * keeps the port and the data directory, so a test can stop Redis and bring it back with or
  * without its data.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
   private static final String BINARY = "redis-server";
 
   private final int port;
@@ -32,12 +32,12 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Without persistence: a restart comes back empty. */
-  static RedisServerProcess start() {
+  public static RedisServerProcess start() {
     return start(false);
   }
 
   /** @param persistent append-only file fsynced on every write, so a restart keeps every write */
-  static RedisServerProcess start(boolean persistent) {
+  public static RedisServerProcess start(boolean persistent) {
     try {
       RedisServerProcess r =
           new RedisServerProcess(freePort(), Files.createTempDirectory("linkgate-redis"), persistent);
@@ -48,16 +48,16 @@ final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  String uri() {
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Kills the server at once (SIGKILL: no save on exit). */
-  void kill() {
+  public void kill() {
     if (process != null) {
       process.destroyForcibly();
       try {
@@ -70,13 +70,13 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Starts it again on the same port and data directory. */
-  void restart() {
+  public void restart() {
     kill();
     startProcess();
   }
 
   /** Runs one command with the inline protocol and returns the first line of the reply. */
-  String command(String... words) {
+  public String command(String... words) {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
