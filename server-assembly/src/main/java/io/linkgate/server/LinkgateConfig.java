@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param auth how tokens are verified
  * @param limits bounds every transport enforces
  * @param router delivery settings
+ * @param store where sessions, seqs and inboxes live: this process (default) or Redis (a cluster)
  * @param transports which transports listen where, per role
  */
 public record LinkgateConfig(
@@ -28,6 +29,7 @@ public record LinkgateConfig(
     AuthConfig auth,
     LimitsConfig limits,
     RouterConfig router,
+    StoreConfig store,
     TransportsConfig transports) {
 
   public static final String DEFAULT_BIND_HOST = "0.0.0.0";
@@ -44,12 +46,13 @@ public record LinkgateConfig(
     auth = auth == null ? new AuthConfig(null) : auth;
     limits = limits == null ? LimitsConfig.defaults() : limits;
     router = router == null ? RouterConfig.defaults() : router;
+    store = store == null ? StoreConfig.memory() : store;
     transports = transports == null ? TransportsConfig.defaults() : transports;
   }
 
   /** A node on every default. */
   public static LinkgateConfig defaults() {
-    return new LinkgateConfig(null, null, null, null, null, null, null, null);
+    return new LinkgateConfig(null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -68,38 +71,42 @@ public record LinkgateConfig(
   }
 
   public LinkgateConfig withNodeId(String id) {
-    return new LinkgateConfig(id, bindHost, advertiseHost, shutdownGrace, auth, limits, router, transports);
+    return new LinkgateConfig(id, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, transports);
   }
 
   /** Binds {@code host}; also advertises it unless an advertise host was set explicitly. */
   public LinkgateConfig withBindHost(String host) {
     String advertise = advertiseHost.equals(NodeDefaults.advertiseHost(bindHost)) ? null : advertiseHost;
-    return new LinkgateConfig(nodeId, host, advertise, shutdownGrace, auth, limits, router, transports);
+    return new LinkgateConfig(nodeId, host, advertise, shutdownGrace, auth, limits, router, store, transports);
   }
 
   public LinkgateConfig withAdvertiseHost(String host) {
-    return new LinkgateConfig(nodeId, bindHost, host, shutdownGrace, auth, limits, router, transports);
+    return new LinkgateConfig(nodeId, bindHost, host, shutdownGrace, auth, limits, router, store, transports);
   }
 
   public LinkgateConfig withAuthSecret(String secret) {
     return new LinkgateConfig(
-        nodeId, bindHost, advertiseHost, shutdownGrace, new AuthConfig(secret), limits, router, transports);
+        nodeId, bindHost, advertiseHost, shutdownGrace, new AuthConfig(secret), limits, router, store, transports);
   }
 
   public LinkgateConfig withShutdownGrace(Duration grace) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, grace, auth, limits, router, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, grace, auth, limits, router, store, transports);
   }
 
   public LinkgateConfig withLimits(LimitsConfig newLimits) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, newLimits, router, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, newLimits, router, store, transports);
   }
 
   public LinkgateConfig withRouter(RouterConfig newRouter) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, newRouter, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, newRouter, store, transports);
+  }
+
+  public LinkgateConfig withStore(StoreConfig newStore) {
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, newStore, transports);
   }
 
   public LinkgateConfig withTransports(TransportsConfig newTransports) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, newTransports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, newTransports);
   }
 
   private static boolean isBlank(String s) {

@@ -11,11 +11,13 @@ import io.linkgate.api.transport.DownlinkTransport;
 import io.linkgate.api.transport.TransportProvider;
 import io.linkgate.api.transport.UplinkTransport;
 import io.linkgate.router.Router;
+import io.linkgate.router.store.RouterStore;
 import io.linkgate.server.internal.AuthSecret;
 import io.linkgate.server.internal.GracefulShutdown;
 import io.linkgate.server.internal.Listeners;
 import io.linkgate.server.internal.ServerModule;
 import io.linkgate.server.internal.StartupLog;
+import io.linkgate.server.internal.StoreModules;
 import io.linkgate.server.internal.TransportCatalog;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -49,11 +51,14 @@ public final class LinkgateServer implements AutoCloseable {
   private final GracefulShutdown shutdown;
   private final AtomicBoolean stopping = new AtomicBoolean();
 
-  private LinkgateServer(LinkgateConfig config, Router router, Listeners listeners) {
+  private final RouterStore store;
+
+  private LinkgateServer(LinkgateConfig config, Router router, RouterStore store, Listeners listeners) {
     this.config = config;
     this.router = router;
+    this.store = store;
     this.endpoints = advertised(listeners.endpoints(), config.advertiseHost());
-    this.shutdown = new GracefulShutdown(listeners, router, config.shutdownGrace());
+    this.shutdown = new GracefulShutdown(listeners, router, store, config.shutdownGrace());
   }
 
   /**
@@ -76,10 +81,12 @@ public final class LinkgateServer implements AutoCloseable {
     List<TransportProvider> providers = TransportCatalog.discover(loader);
     List<Module> modules = new ArrayList<>();
     modules.add(new ServerModule(config, secret));
+    modules.add(StoreModules.forConfig(config.store()));
     for (TransportProvider p : providers) {
       modules.add(p.module());
     }
     Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
+    RouterStore store = injector.getInstance(RouterStore.class);
     Router router = injector.getInstance(Router.class);
     try {
       Listeners listeners =
@@ -89,11 +96,12 @@ public final class LinkgateServer implements AutoCloseable {
               injector.getInstance(Key.get(new TypeLiteral<Map<String, UplinkTransport.Factory>>() {})),
               router);
       listeners.startAll();
-      LinkgateServer server = new LinkgateServer(config, router, listeners);
+      LinkgateServer server = new LinkgateServer(config, router, store, listeners);
       StartupLog.started(config, providers, listeners.endpoints(), server.endpoints);
       return server;
     } catch (IOException | RuntimeException e) {
       router.close();
+      store.close();
       throw e;
     }
   }
@@ -151,6 +159,14 @@ public final class LinkgateServer implements AutoCloseable {
     } catch (ExecutionException e) {
       // never completed exceptionally
     }
+  }
+
+  /**
+   * Whether the node can take sends and new downlinks now: running, and its store reachable (a
+   * node whose Redis is down keeps its connected downlinks but is not ready).
+   */
+  public boolean isReady() {
+    return isRunning() && store.isAvailable();
   }
 
   public boolean isRunning() {

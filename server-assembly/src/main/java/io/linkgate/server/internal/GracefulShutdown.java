@@ -21,12 +21,14 @@ public final class GracefulShutdown {
 
   private final Listeners listeners;
   private final Router router;
+  private final AutoCloseable store;
   private final Duration grace;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-  public GracefulShutdown(Listeners listeners, Router router, Duration grace) {
+  public GracefulShutdown(Listeners listeners, Router router, AutoCloseable store, Duration grace) {
     this.listeners = listeners;
     this.router = router;
+    this.store = store;
     this.grace = grace;
   }
 
@@ -68,7 +70,17 @@ public final class GracefulShutdown {
       log.warn("shutdown did not complete cleanly: {}", e.toString());
       router.close();
     } finally {
+      closeStore();
       done.complete(null);
+    }
+  }
+
+  /** After the router: its last unregisters still go to a shared store. */
+  private void closeStore() {
+    try {
+      store.close();
+    } catch (Exception e) {
+      log.warn("could not close the store: {}", e.toString());
     }
   }
 

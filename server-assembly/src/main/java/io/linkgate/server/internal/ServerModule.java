@@ -8,11 +8,13 @@ import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.TransportBindings;
 import io.linkgate.router.Hs256Authenticator;
 import io.linkgate.router.Router;
+import io.linkgate.router.store.RouterStore;
 import io.linkgate.server.LinkgateConfig;
 import io.linkgate.server.RouterConfig;
 
 /**
- * The node's own bindings: its configuration, the authenticator and the router. Bindings only:
+ * The node's own bindings: its configuration, the authenticator and the router (the store comes
+ * from the module {@link StoreModules} picks). Bindings only:
  * building it touches no socket or file; choices that depend on configuration are made before it.
  */
 public final class ServerModule extends AbstractModule {
@@ -42,14 +44,13 @@ public final class ServerModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Router router(LinkgateConfig cfg, Authenticator authenticator) {
+  Router router(LinkgateConfig cfg, Authenticator authenticator, RouterStore store) {
     RouterConfig r = cfg.router();
+    // The store module (chosen by store.type) applies the inbox settings.
     return Router.builder()
         .nodeId(cfg.nodeId())
         .authenticator(authenticator)
-        .inboxCapacity(r.inboxCapacity())
-        .inboxMaxUsers(r.inboxMaxUsers())
-        .inboxIdleTtl(r.inboxIdleTtl())
+        .store(store)
         .dedupCapacity(r.dedupCapacity())
         .dedupTtl(r.dedupTtl())
         .maxFrameBytes(cfg.limits().maxFrameBytes())

@@ -36,6 +36,7 @@ public final class StartupLog {
           e.getTransport(), e.getRole().name().toLowerCase(Locale.ROOT), e.getHost(), e.getPort(),
           e.getTls() ? " (tls)" : "");
     }
+    log.info("store: {}", config.store().describe());
     log.info(
         "node {} started; clients connect to {}",
         config.nodeId(),
