@@ -118,6 +118,38 @@ class RedisClusterTest {
   }
 
   @Test
+  void deviceTakenOverByAnotherNodeMidBurstIsDisplacedAndGetsEveryPushOnceInOrder() {
+    Router n1 = node("n1");
+    Router n2 = node("n2");
+    Router sender = node("n3");
+    RecordingChannel old = new RecordingChannel();
+    connect(n1, "bob", "phone", 0, old);
+    String epoch = old.welcome().getEpoch();
+    List<java.util.concurrent.CompletionStage<io.linkgate.api.proto.Push>> inFlight = new ArrayList<>();
+    for (int i = 1; i <= 100; i++) {
+      inFlight.add(sender.push("bob", text("m" + i)));
+      if (i == 30) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> !old.seqs().isEmpty());
+      }
+    }
+    // The device resumes on n2 from the last seq it got on n1, while pushes still flow.
+    List<Long> beforeMove = old.seqs();
+    long resumeFrom = beforeMove.get(beforeMove.size() - 1);
+    RecordingChannel moved = new RecordingChannel();
+    Hello resume = Fixtures.downHello("bob", "phone", resumeFrom).toBuilder().setResumeEpoch(epoch).build();
+    join(n2.openDownlink(resume, Fixtures.DOWN, moved));
+    inFlight.forEach(Fixtures::join);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> old.closedWith() != null);
+    assertThat(old.closedWith().getGoAway().getReason()).contains("replaced");
+    await().atMost(Duration.ofSeconds(5)).until(() -> moved.seqs().size() == 100 - resumeFrom);
+    List<Long> seen = new ArrayList<>(beforeMove);
+    seen.addAll(moved.seqs());
+    assertThat(seen).containsExactlyElementsOf(range(1, 100));
+    assertThat(join(sender.sessionsOf("bob"))).extracting(DeviceSession::nodeId).containsExactly("n2");
+  }
+
+  @Test
   void lostUserKeysStartANewEpochAndResumingClientsAreToldToResync() {
     Router n1 = node("n1");
     RecordingChannel first = new RecordingChannel();

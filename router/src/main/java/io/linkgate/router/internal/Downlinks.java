@@ -441,6 +441,30 @@ final class Downlinks {
             });
   }
 
+  /**
+   * Closes this node's downlink {@code sessionId} of the device with a {@code GoAway}: the same
+   * device connected to another node, which displaced it. A handshaking session fails its
+   * handshake instead. Does nothing if the session is gone already.
+   */
+  void displace(String userId, String deviceId, String sessionId) {
+    LocalUser u = users.get(userId);
+    if (u == null) {
+      return;
+    }
+    synchronized (u) {
+      LocalDownlink s = u.find(deviceId);
+      if (s == null || !s.sessionId.equals(sessionId)) {
+        return;
+      }
+      s.replaced = true;
+      if (s.state == LocalDownlink.LIVE) {
+        s.state = LocalDownlink.DEAD;
+        s.channel.close(Frame.newBuilder().setGoAway(GoAway.newBuilder().setReason(REPLACED)).build());
+      }
+    }
+    log.debug("downlink {} of {}/{} displaced by a connection on another node", sessionId, userId, deviceId);
+  }
+
   /** The downlink of {@code userId}'s device {@code deviceId} on this node, or null. */
   LocalDownlink find(String userId, String deviceId) {
     LocalUser u = users.get(userId);

@@ -511,6 +511,11 @@ public final class Engine implements NoticeBus.Listener {
   }
 
   @Override
+  public void onDisplaced(String userId, String deviceId, String sessionId) {
+    downlinks.displace(userId, deviceId, sessionId);
+  }
+
+  @Override
   public boolean hasRoomMembers(String room) {
     return rooms.hasMembers(room);
   }

@@ -54,6 +54,14 @@ final class InMemoryNoticeBus implements NoticeBus {
     return DONE;
   }
 
+  /** Tells the router of {@code old}'s node that a newer session of the device replaced it. */
+  void sendDisplaced(io.linkgate.router.DeviceSession old) {
+    Listener listener = nodes.get(old.nodeId());
+    if (listener != null) {
+      listener.onDisplaced(old.userId(), old.deviceId(), old.sessionId());
+    }
+  }
+
   @Override
   public CompletionStage<Void> publishRoom(String fromNodeId, String room, Push push) {
     if (!hasOtherNodes(fromNodeId)) {

@@ -14,6 +14,7 @@ public final class InMemoryRouterStore implements RouterStore {
 
   public InMemoryRouterStore(int inboxCapacity, long maxUsers, Duration idleTtl) {
     this.inboxes = new InMemoryInboxes(inboxCapacity, maxUsers, idleTtl);
+    sessions.onDisplaced(notices::sendDisplaced);
   }
 
   @Override

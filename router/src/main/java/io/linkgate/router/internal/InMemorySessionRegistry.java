@@ -24,9 +24,11 @@ final class InMemorySessionRegistry implements SessionRegistry {
 
   private final ConcurrentHashMap<String, DeviceSession[]> byUser = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private volatile Consumer<DeviceSession> displaced = s -> {};
 
   @Override
   public CompletionStage<Void> register(DeviceSession session) {
+    DeviceSession[] replaced = {null};
     byUser.compute(
         session.userId(),
         (user, devices) -> {
@@ -36,6 +38,7 @@ final class InMemorySessionRegistry implements SessionRegistry {
           int i = indexOf(devices, session.deviceId());
           DeviceSession[] next;
           if (i >= 0) {
+            replaced[0] = devices[i];
             next = devices.clone();
             next[i] = session;
           } else {
@@ -45,7 +48,16 @@ final class InMemorySessionRegistry implements SessionRegistry {
           return next;
         });
     changed(session.userId());
+    DeviceSession old = replaced[0];
+    if (old != null && !old.nodeId().equals(session.nodeId())) {
+      displaced.accept(old);
+    }
     return DONE;
+  }
+
+  /** Told of an entry of another node replaced by a newer session of the same device. */
+  void onDisplaced(Consumer<DeviceSession> tellNode) {
+    this.displaced = tellNode;
   }
 
   @Override

@@ -63,6 +63,12 @@ public interface NoticeBus {
     /** A device frame another node received on an uplink, for a downlink here. Default: ignored. */
     default void onDeviceFrame(String userId, String deviceId, Frame frame) {}
 
+    /**
+     * The device connected to another node, which replaced this node's downlink {@code sessionId}
+     * in the registry: close it with a {@code GoAway}. Default: ignored.
+     */
+    default void onDisplaced(String userId, String deviceId, String sessionId) {}
+
     /** Whether {@code room} has members on this node now. Default true. */
     default boolean hasRoomMembers(String room) {
       return true;

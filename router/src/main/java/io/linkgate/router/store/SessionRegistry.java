@@ -7,7 +7,11 @@ import java.util.function.Consumer;
 
 /** Which devices of which users are connected, on which node. */
 public interface SessionRegistry {
-  /** Adds {@code session}, replacing any entry for the same user and device. */
+  /**
+   * Adds {@code session}, replacing any entry for the same user and device. A shared registry that
+   * replaces an entry of another node tells that node (see {@link NoticeBus.Listener#onDisplaced}),
+   * so a device that moved never keeps two downlinks.
+   */
   CompletionStage<Void> register(DeviceSession session);
 
   /**

@@ -111,9 +111,25 @@ final class RedisNoticeBus implements NoticeBus {
       throw new IllegalArgumentException("not a frame", e);
     }
     Listener l = listener;
-    if (l != null) {
+    if (l == null) {
+      return;
+    }
+    if (f.hasNext()) {
+      l.onDisplaced(user, device, Redis.utf8(f.next()));
+    } else {
       l.onDeviceFrame(user, device, frame);
     }
+  }
+
+  /** Tells the node holding {@code old} that the device's newer session elsewhere displaced it. */
+  void sendDisplaced(io.linkgate.router.DeviceSession old) {
+    byte[] notice =
+        concat(
+            Redis.lengthPrefixed(Redis.utf8(old.userId())),
+            Redis.lengthPrefixed(Redis.utf8(old.deviceId())),
+            Redis.lengthPrefixed(new byte[0]),
+            Redis.lengthPrefixed(Redis.utf8(old.sessionId())));
+    redis.commands().publish(redis.keys().deviceChannel(old.nodeId()), notice);
   }
 
   @Override

@@ -32,6 +32,7 @@ final class RedisSessionRegistry implements SessionRegistry {
   private final RedisContext redis;
   private final NodeLiveness liveness;
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private volatile Consumer<DeviceSession> displaced = s -> {};
   /** Unregisters that failed while Redis was unreachable, tried again once it is back. Bounded. */
   private final java.util.concurrent.ConcurrentLinkedQueue<DeviceSession> failedUnregisters =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -56,25 +57,42 @@ final class RedisSessionRegistry implements SessionRegistry {
       Map<String, DeviceSession> devices = local.computeIfAbsent(session.userId(), u -> new HashMap<>(2));
       boolean firstOfUser = devices.isEmpty();
       devices.put(session.deviceId(), session);
-      written = write(session);
+      written = write(session, false);
       if (firstOfUser) {
         redis.commands().sadd(redis.keys().nodeUsers(redis.nodeId()), Redis.utf8(session.userId()));
       }
     }
-    return Redis.unavailableOnFailure(written, "could not register the session").thenApply(r -> null);
+    return Redis.unavailableOnFailure(written, "could not register the session")
+        .thenApply(
+            old -> {
+              DeviceSession previous =
+                  old == null ? null : SessionEntry.decode(session.userId(), session.deviceId(), (byte[]) old);
+              if (previous != null
+                  && !previous.nodeId().equals(session.nodeId())
+                  && !previous.sessionId().equals(session.sessionId())) {
+                displaced.accept(previous);
+              }
+              return null;
+            });
   }
 
-  private CompletionStage<Object> write(DeviceSession s) {
+  /** Tells a node that its downlink was displaced by a newer session of the device elsewhere. */
+  void onDisplaced(Consumer<DeviceSession> tellNode) {
+    this.displaced = tellNode;
+  }
+
+  private CompletionStage<Object> write(DeviceSession s, boolean onlyIfAbsent) {
     RedisKeys keys = redis.keys();
     return REGISTER.run(
         redis.commands(),
-        ScriptOutputType.INTEGER,
+        ScriptOutputType.VALUE,
         new byte[][] {keys.sessions(s.userId())},
         Redis.utf8(s.deviceId()),
         SessionEntry.encode(s),
         Redis.decimal(redis.options().sessionTtl().toMillis()),
         keys.sessionChanges(),
-        Redis.utf8(s.userId()));
+        Redis.utf8(s.userId()),
+        Redis.utf8(onlyIfAbsent ? "1" : "0"));
   }
 
   @Override
@@ -248,7 +266,7 @@ final class RedisSessionRegistry implements SessionRegistry {
       byte[] usersKey = redis.keys().nodeUsers(redis.nodeId());
       for (Map.Entry<String, Map<String, DeviceSession>> user : local.entrySet()) {
         for (DeviceSession s : user.getValue().values()) {
-          write(s);
+          write(s, true);
           n++;
         }
         redis.commands().sadd(usersKey, Redis.utf8(user.getKey()));

@@ -56,6 +56,7 @@ public final class RedisStore implements RouterStore {
               return t;
             });
     this.notices = new RedisNoticeBus(context, pubsub, sessions, () -> sessions.liveness().start(timer));
+    sessions.onDisplaced(notices::sendDisplaced);
   }
 
   public static RedisStore connect(RedisRouterStore.Options options) {
