@@ -116,6 +116,24 @@ public final class Router implements SessionHandler, AutoCloseable {
     return sessionsOf(userId).thenApply(s -> !s.isEmpty());
   }
 
+  /**
+   * How the near cache in front of the session registry did since start: lookups ({@link
+   * #sessionsOf}, forwarding of device frames) it answered, and those that went to the store.
+   */
+  public SessionCacheStats sessionCacheStats() {
+    long[] hm = engine.sessionCacheHitsAndMisses();
+    return new SessionCacheStats(hm[0], hm[1]);
+  }
+
+  /** Hits and misses of the session near cache. */
+  public record SessionCacheStats(long hits, long misses) {
+    /** Hits over lookups; 0 before the first lookup. */
+    public double hitRate() {
+      long n = hits + misses;
+      return n == 0 ? 0 : (double) hits / n;
+    }
+  }
+
   /** Downlinks attached to this router now. */
   public int localDownlinkCount() {
     return engine.localDownlinkCount();

@@ -454,6 +454,10 @@ public final class Engine implements NoticeBus.Listener {
     return sessionCache.get(userId).minimalCompletionStage();
   }
 
+  public long[] sessionCacheHitsAndMisses() {
+    return sessionCache.hitsAndMisses();
+  }
+
   public int localDownlinkCount() {
     return downlinks.count();
   }

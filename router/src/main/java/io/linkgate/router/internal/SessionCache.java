@@ -22,11 +22,18 @@ final class SessionCache {
             .maximumSize(maxUsers)
             .expireAfterWrite(ttl)
             .executor(Runnable::run)
+            .recordStats()
             .buildAsync((user, executor) -> registry.lookup(user).toCompletableFuture());
   }
 
   CompletableFuture<List<DeviceSession>> get(String userId) {
     return cache.get(userId);
+  }
+
+  /** Lookups answered from the cache, and those that went to the registry. */
+  long[] hitsAndMisses() {
+    var stats = cache.synchronous().stats();
+    return new long[] {stats.hitCount(), stats.missCount()};
   }
 
   void invalidate(String userId) {
