@@ -6,6 +6,9 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.linkgate.router.store.Inboxes;
 import io.linkgate.router.store.NoticeBus;
@@ -26,6 +29,7 @@ public final class RedisStore implements RouterStore {
   private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
 
   private final RedisClient client;
+  private final ClientResources resources;
   private final StatefulRedisConnection<byte[], byte[]> connection;
   private final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
   private final RedisContext context;
@@ -38,10 +42,12 @@ public final class RedisStore implements RouterStore {
 
   private RedisStore(
       RedisClient client,
+      ClientResources resources,
       StatefulRedisConnection<byte[], byte[]> connection,
       StatefulRedisPubSubConnection<byte[], byte[]> pubsub,
       RedisRouterStore.Options options) {
     this.client = client;
+    this.resources = resources;
     this.connection = connection;
     this.pubsub = pubsub;
     this.context = new RedisContext(connection.async(), options);
@@ -62,7 +68,13 @@ public final class RedisStore implements RouterStore {
   public static RedisStore connect(RedisRouterStore.Options options) {
     RedisURI uri = RedisURI.create(options.uri());
     uri.setTimeout(options.commandTimeout());
-    RedisClient client = RedisClient.create(uri);
+    // Reconnect attempts back off to 1 s at most, not Lettuce's default 30 s: a node should be
+    // serving again within a second of Redis coming back.
+    ClientResources resources =
+        DefaultClientResources.builder()
+            .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .build();
+    RedisClient client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
@@ -75,9 +87,10 @@ public final class RedisStore implements RouterStore {
       StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
       StatefulRedisPubSubConnection<byte[], byte[]> pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
       log.info("store: redis at {}, key prefix '{}'", options.uriForLog(), options.keyPrefix());
-      return new RedisStore(client, connection, pubsub, options);
+      return new RedisStore(client, resources, connection, pubsub, options);
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw e;
     }
   }
@@ -128,5 +141,6 @@ public final class RedisStore implements RouterStore {
     pubsub.close();
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 }
