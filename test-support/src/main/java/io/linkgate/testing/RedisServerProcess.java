@@ -75,7 +75,10 @@ public final class RedisServerProcess implements AutoCloseable {
     startProcess();
   }
 
-  /** Runs one command with the inline protocol and returns the first line of the reply. */
+  /**
+   * Runs one command and returns its reply: a bulk string's content (null for a nil), else the
+   * reply's first line as sent ({@code +OK}, {@code :3}, {@code -ERR ...}, {@code *2}).
+   */
   public String command(String... words) {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(5000);
@@ -86,7 +89,12 @@ public final class RedisServerProcess implements AutoCloseable {
       }
       out.write(req.toString().getBytes(StandardCharsets.UTF_8));
       out.flush();
-      return readLine(s.getInputStream());
+      InputStream in = s.getInputStream();
+      String first = readLine(in);
+      if (first.startsWith("$")) {
+        return first.equals("$-1") ? null : readLine(in);
+      }
+      return first;
     } catch (IOException e) {
       throw new AssertionError("redis command " + String.join(" ", words) + " failed", e);
     }
