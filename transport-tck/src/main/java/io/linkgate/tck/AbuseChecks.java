@@ -89,7 +89,7 @@ final class AbuseChecks {
     Message message = new Message("tck", "user:" + slow, ByteString.copyFrom(payload), Map.of());
     List<CompletionStage<Push>> pushes = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      pushes.add(fx.router().push(slow, message));
+      pushes.add(fx.senderRouter().push(slow, message));
     }
     for (CompletionStage<Push> p : pushes) {
       fx.join(p, "router push into a stalled downlink");

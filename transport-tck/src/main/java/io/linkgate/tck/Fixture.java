@@ -49,7 +49,11 @@ final class Fixture implements AutoCloseable {
   private final byte[] secret = new byte[32];
   private final AtomicInteger ids = new AtomicInteger();
   private final Deque<AutoCloseable> testResources = new ArrayDeque<>();
+  private final NodeStores stores;
+  /** Where devices hold their downlinks. */
   private TckNode node;
+  /** Where uplinks connect and the kit pushes from: {@link #node} itself, or a second node of a cluster. */
+  private TckNode peer;
   private ClientTransport client;
 
   Fixture(
@@ -58,7 +62,9 @@ final class Fixture implements AutoCloseable {
       ClientTransportOptions clientOptions,
       RawAccess rawAccess,
       NodeConfig baseConfig,
-      Duration timeout) {
+      Duration timeout,
+      NodeStores stores) {
+    this.stores = stores;
     this.serverProvider = serverProvider;
     this.clientProvider = clientProvider;
     this.clientOptions = clientOptions;
@@ -78,7 +84,8 @@ final class Fixture implements AutoCloseable {
     assertThat(clientProvider.name())
         .as("client and server providers name the same transport")
         .isEqualTo(serverProvider.name());
-    node = TckNode.start(serverProvider, baseConfig, secret);
+    node = TckNode.start(serverProvider, baseConfig, secret, stores);
+    peer = stores == null ? node : TckNode.start(serverProvider, baseConfig.withNodeId(baseConfig.nodeId() + "-peer"), secret, stores);
     client = clientProvider.create(clientOptions);
     warmUp();
   }
@@ -112,8 +119,19 @@ final class Fixture implements AutoCloseable {
     return node;
   }
 
+  /** The router holding the devices' downlinks. */
   Router router() {
     return node.router();
+  }
+
+  /** The node uplinks connect to: the downlinks' node, or in a cluster the other one. */
+  TckNode uplinkNode() {
+    return peer;
+  }
+
+  /** The router the kit pushes from: in a cluster, not the one holding the downlinks. */
+  Router senderRouter() {
+    return peer.router();
   }
 
   Limits limits() {
@@ -134,7 +152,7 @@ final class Fixture implements AutoCloseable {
 
   /** Starts another node, stopped after the current test. */
   TckNode startNode(NodeConfig config) throws IOException {
-    TckNode extra = TckNode.start(serverProvider, config, secret);
+    TckNode extra = TckNode.start(serverProvider, config, secret, stores);
     testResources.push(extra);
     return extra;
   }
@@ -198,7 +216,7 @@ final class Fixture implements AutoCloseable {
   }
 
   ClientUplink uplink(String userId, String deviceId) {
-    return uplink(client, node.endpoint(Role.UPLINK), hello(userId, deviceId, Role.UPLINK));
+    return uplink(client, peer.endpoint(Role.UPLINK), hello(userId, deviceId, Role.UPLINK));
   }
 
   ClientUplink uplink(ClientTransport via, Endpoint endpoint, Hello hello) {
@@ -281,7 +299,7 @@ final class Fixture implements AutoCloseable {
 
   Push push(String userId, String payload) {
     return join(
-        router()
+        senderRouter()
             .push(userId, Message.of("tck", "user:" + userId, Wire.utf8(payload).toByteArray())),
         "router push to " + userId);
   }
@@ -393,6 +411,9 @@ final class Fixture implements AutoCloseable {
     afterEach();
     if (client != null) {
       client.close();
+    }
+    if (peer != null && peer != node) {
+      peer.close();
     }
     if (node != null) {
       node.close();

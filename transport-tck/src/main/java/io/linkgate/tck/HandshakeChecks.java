@@ -27,7 +27,8 @@ final class HandshakeChecks {
             ? fx.downlink(user, "alice-phone").welcome()
             : fx.uplink(user, "alice-phone").welcome();
     assertThat(w.getUserId()).as("Welcome.user_id is the token's subject").isEqualTo(user);
-    assertThat(w.getNodeId()).as("Welcome.node_id").isEqualTo(fx.router().nodeId());
+    String nodeId = role == Role.DOWNLINK ? fx.router().nodeId() : fx.uplinkNode().router().nodeId();
+    assertThat(w.getNodeId()).as("Welcome.node_id").isEqualTo(nodeId);
     assertThat(w.getSessionId()).as("Welcome.session_id").isNotEmpty();
     if (role == Role.DOWNLINK) {
       // The epoch matters where seqs are resumed: on the downlink.

@@ -63,7 +63,7 @@ final class ResumeChecks {
     for (int i = 0; i < count; i++) {
       byte[] payload = new byte[size];
       payload[0] = (byte) i;
-      stored.add(fx.router().push(bob, Message.of("tck", "user:" + bob, payload)));
+      stored.add(fx.senderRouter().push(bob, Message.of("tck", "user:" + bob, payload)));
     }
     for (CompletionStage<Push> p : stored) {
       fx.join(p, "router push to an offline user");
@@ -94,7 +94,7 @@ final class ResumeChecks {
     int overflow = fx.baseConfig().inboxCapacity() + 10;
     List<CompletionStage<Push>> pushes = new ArrayList<>();
     for (int i = 0; i < overflow; i++) {
-      pushes.add(fx.router().push(bob, Message.of("tck", "user:" + bob, new byte[] {(byte) i})));
+      pushes.add(fx.senderRouter().push(bob, Message.of("tck", "user:" + bob, new byte[] {(byte) i})));
     }
     for (CompletionStage<Push> p : pushes) {
       fx.join(p, "router push to an offline user");

@@ -15,6 +15,7 @@ import io.linkgate.api.transport.TransportSettings;
 import io.linkgate.api.transport.UplinkTransport;
 import io.linkgate.router.Hs256Authenticator;
 import io.linkgate.router.Router;
+import io.linkgate.router.store.RouterStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collections;
@@ -32,19 +33,22 @@ final class TckNode implements AutoCloseable {
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(15);
 
   private final Router router;
+  private final RouterStore store;
   private final DownlinkTransport downlink;
   private final UplinkTransport uplink;
   private final Limits limits;
 
   private TckNode(
-      Router router, DownlinkTransport downlink, UplinkTransport uplink, Limits limits) {
+      Router router, RouterStore store, DownlinkTransport downlink, UplinkTransport uplink, Limits limits) {
     this.router = router;
+    this.store = store;
     this.downlink = downlink;
     this.uplink = uplink;
     this.limits = limits;
   }
 
-  static TckNode start(TransportProvider provider, NodeConfig config, byte[] secret)
+  /** @param stores the cluster's stores, or null for a node with its own in-memory store */
+  static TckNode start(TransportProvider provider, NodeConfig config, byte[] secret, NodeStores stores)
       throws IOException {
     Injector injector =
         Guice.createInjector(
@@ -63,15 +67,19 @@ final class TckNode implements AutoCloseable {
     DownlinkTransport.Factory downlinkFactory = require(downlinks, name, Role.DOWNLINK);
     UplinkTransport.Factory uplinkFactory = require(uplinks, name, Role.UPLINK);
 
-    Router router =
+    Router.Builder builder =
         Router.builder()
             .nodeId(config.nodeId())
             .authenticator(new Hs256Authenticator(secret))
-            .inboxCapacity(config.inboxCapacity())
-            .build();
+            .inboxCapacity(config.inboxCapacity());
+    RouterStore store = stores == null ? null : stores.open(config.nodeId(), config.inboxCapacity());
+    if (store != null) {
+      builder.store(store);
+    }
+    Router router = builder.build();
     DownlinkTransport downlink = downlinkFactory.create(settings(config, Role.DOWNLINK), router);
     UplinkTransport uplink = uplinkFactory.create(settings(config, Role.UPLINK), router);
-    TckNode node = new TckNode(router, downlink, uplink, config.limits());
+    TckNode node = new TckNode(router, store, downlink, uplink, config.limits());
     try {
       downlink.start();
       uplink.start();
@@ -143,6 +151,9 @@ final class TckNode implements AutoCloseable {
     AssertionError downlinkFailure = shutdown(downlink, Role.DOWNLINK);
     AssertionError uplinkFailure = shutdown(uplink, Role.UPLINK);
     router.close();
+    if (store != null) {
+      store.close();
+    }
     if (downlinkFailure != null) {
       throw downlinkFailure;
     }

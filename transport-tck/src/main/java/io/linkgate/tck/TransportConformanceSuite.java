@@ -82,6 +82,16 @@ public abstract class TransportConformanceSuite {
         d.maxFrameBytes(), timeout(), Optional.empty(), false, Map.of());
   }
 
+  /**
+   * Stores shared by the nodes of a cluster; null (the default) runs the kit on one node with its
+   * own in-memory store. Given stores, the kit runs every check across two nodes: devices hold their
+   * downlinks on one, uplinks and the kit's pushes go to the other, so every message crosses the
+   * shared store.
+   */
+  protected NodeStores clusterStores() {
+    return null;
+  }
+
   /** How long any one expected event may take. */
   protected Duration timeout() {
     return Duration.ofSeconds(5);
@@ -98,7 +108,7 @@ public abstract class TransportConformanceSuite {
             this::serverOptions);
     fx =
         new Fixture(
-            serverProvider(), clientProvider(), clientOptions(), rawAccess(), config, timeout());
+            serverProvider(), clientProvider(), clientOptions(), rawAccess(), config, timeout(), clusterStores());
     fx.start();
     handshake = new HandshakeChecks(fx);
     heartbeat = new HeartbeatChecks(fx);
