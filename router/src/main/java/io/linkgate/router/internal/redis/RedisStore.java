@@ -86,7 +86,7 @@ public final class RedisStore implements RouterStore {
     try {
       StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
       StatefulRedisPubSubConnection<byte[], byte[]> pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
-      log.info("store: redis at {}, key prefix '{}'", options.uriForLog(), options.keyPrefix());
+      log.debug("connected to Redis at {}", options.uriForLog());
       return new RedisStore(client, resources, connection, pubsub, options);
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
