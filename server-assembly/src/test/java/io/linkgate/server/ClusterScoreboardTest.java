@@ -121,6 +121,24 @@ class ClusterScoreboardTest {
   }
 
   @Test
+  void aServiceEmbeddingTheRouterInAnotherProcessPushesToUsersOnEveryGateway() throws Exception {
+    List<GatewayProcess> nodes = gateways(2);
+    List<ClusterDevice> devices = devices(nodes, "b", 4, i -> i % 2, 5);
+    Router service = observer(); // this JVM: no transport, only the Redis store
+    for (ClusterDevice d : devices) {
+      service.push(d.user, io.linkgate.router.Message.of("billing", "", ("invoice for " + d.user).getBytes(StandardCharsets.UTF_8)))
+          .toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    for (ClusterDevice d : devices) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> d.received.size() == 1);
+      assertThat(d.received.get(0).getFrom()).isEqualTo("billing");
+      assertThat(d.received.get(0).getPayload().toStringUtf8()).isEqualTo("invoice for " + d.user);
+    }
+    assertThat(service.isOnline("b1").toCompletableFuture().get()).isTrue();
+    assertThat(service.sessionsOf("b1").toCompletableFuture().get()).extracting(DeviceSession::nodeId).containsExactly("gw-1");
+  }
+
+  @Test
   void redisDownFor5SecondsWithPersistenceLosesNoAcknowledgedSendAndFailsTheOthersExplicitly() throws Exception {
     List<GatewayProcess> nodes = gateways(2, true);
     // One attempt per send: a failure is not retried away.
