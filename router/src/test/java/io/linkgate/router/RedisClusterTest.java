@@ -78,6 +78,19 @@ class RedisClusterTest {
   }
 
   @Test
+  void concurrentPushesToOneUserTakeSeqsInTheOrderTheyWereMadeFromTheFirstCallOn() {
+    Router n1 = node("n1"); // a fresh store: its scripts have never run
+    List<java.util.concurrent.CompletionStage<io.linkgate.api.proto.Push>> pushes = new ArrayList<>();
+    for (int i = 1; i <= 50; i++) {
+      pushes.add(n1.push("bob", text("m" + i)));
+    }
+    for (int i = 1; i <= 50; i++) {
+      io.linkgate.api.proto.Push p = join(pushes.get(i - 1));
+      assertThat(p.getSeq()).as("seq of m" + i).isEqualTo(i);
+    }
+  }
+
+  @Test
   void burstFromPushAllArrivesWholeOnTheOtherNode() {
     Router n1 = node("n1");
     Router n2 = node("n2");

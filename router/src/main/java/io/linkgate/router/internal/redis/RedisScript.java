@@ -14,6 +14,9 @@ import java.util.concurrent.CompletionStage;
  * {@code SCRIPT FLUSH}, a failover) the NOSCRIPT answer loads it again and the call is retried once.
  */
 final class RedisScript {
+  /** Every script made so far, to load them all before first use. */
+  private static final java.util.List<RedisScript> ALL = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private final String name;
   private final byte[] body;
   private final String sha;
@@ -22,6 +25,18 @@ final class RedisScript {
     this.name = name;
     this.body = body;
     this.sha = Sha1.hex(body);
+    ALL.add(this);
+  }
+
+  /**
+   * Sends every script's body, so that the first calls do not all meet NOSCRIPT: a retried call
+   * runs after calls sent later, which would reorder one user's concurrent pushes. Called once
+   * connected and again on every reconnect (a restarted Redis has forgotten them).
+   */
+  static CompletionStage<Void> loadAll(RedisAsyncCommands<byte[], byte[]> redis) {
+    CompletableFuture<?>[] loads =
+        ALL.stream().map(s -> redis.scriptLoad(s.body).toCompletableFuture()).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(loads);
   }
 
   /** Reads {@code <name>.lua} next to this class. */

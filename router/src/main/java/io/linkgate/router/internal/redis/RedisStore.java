@@ -1,6 +1,8 @@
 package io.linkgate.router.internal.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
@@ -16,6 +18,7 @@ import io.linkgate.router.store.RedisRouterStore;
 import io.linkgate.router.store.RouterStore;
 import io.linkgate.router.store.SendAnswers;
 import io.linkgate.router.store.SessionRegistry;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -63,6 +66,22 @@ public final class RedisStore implements RouterStore {
             });
     this.notices = new RedisNoticeBus(context, pubsub, sessions, () -> sessions.liveness().start(timer));
     sessions.onDisplaced(notices::sendDisplaced);
+    // The parts above made their scripts; Redis learns them all before the first call.
+    RedisScript.loadAll(connection.async()).toCompletableFuture().join();
+    client.addListener(
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+            if (handler == connection) {
+              RedisScript.loadAll(connection.async())
+                  .whenComplete((v, err) -> {
+                    if (err != null) {
+                      log.debug("could not load the scripts after reconnecting: {}", err.toString());
+                    }
+                  });
+            }
+          }
+        });
   }
 
   public static RedisStore connect(RedisRouterStore.Options options) {
