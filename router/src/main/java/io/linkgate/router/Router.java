@@ -72,6 +72,19 @@ public final class Router implements SessionHandler, AutoCloseable {
   }
 
   /**
+   * Pushes a message that was accepted and acknowledged elsewhere, keeping the {@code msg_id} and
+   * server time of that {@code SendAck}: what a business service consuming the uplink stream uses,
+   * so that every delivery of one send carries the id its sender was told. Otherwise as {@link
+   * #push(String, Message)}.
+   *
+   * @param msgId 1..256 characters; failed with {@code INVALID_ARGUMENT} otherwise
+   */
+  public CompletionStage<Push> push(String userId, String msgId, long serverTimeMs, Message message) {
+    Objects.requireNonNull(message, "message");
+    return engine.pushAccepted(userId, msgId, serverTimeMs, message);
+  }
+
+  /**
    * Pushes several messages to {@code userId} at once, with consecutive seqs in list order, as
    * {@link #push} would one by one but with one store round trip: what a backend uses to hand a
    * user a burst (an offline batch, a multi-part message), and on TCP they leave in one flush.
@@ -93,6 +106,16 @@ public final class Router implements SessionHandler, AutoCloseable {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(message, "message");
     return engine.publishToRoom(room, message);
+  }
+
+  /**
+   * Publishes a room message accepted and acknowledged elsewhere, keeping its {@code msg_id} and
+   * server time (see {@link #push(String, String, long, Message)}).
+   */
+  public CompletionStage<Integer> publishToRoom(String room, String msgId, long serverTimeMs, Message message) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(message, "message");
+    return engine.publishAccepted(room, msgId, serverTimeMs, message);
   }
 
   /**

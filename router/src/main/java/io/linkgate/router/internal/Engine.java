@@ -202,6 +202,25 @@ public final class Engine implements NoticeBus.Listener {
     return push(userId, msgIds.next(), clock.millis(), message);
   }
 
+  public CompletionStage<Push> pushAccepted(String userId, String msgId, long timeMs, Message message) {
+    try {
+      checkId("user id", userId);
+      checkId("msg id", msgId);
+    } catch (GatewayException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return push(userId, msgId, timeMs, message);
+  }
+
+  public CompletionStage<Integer> publishAccepted(String room, String msgId, long timeMs, Message message) {
+    try {
+      checkId("msg id", msgId);
+    } catch (GatewayException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return publishToRoom(room, msgId, timeMs, message);
+  }
+
   /** Appends to the user's inbox, then delivers locally and tells the other nodes holding devices. */
   CompletionStage<Push> push(String userId, String msgId, long timeMs, Message message) {
     Push.Builder push = userPush(userId, msgId, timeMs, message);
