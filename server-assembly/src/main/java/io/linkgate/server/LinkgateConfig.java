@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param limits bounds every transport enforces
  * @param router delivery settings
  * @param store where sessions, seqs and inboxes live: this process (default) or Redis (a cluster)
+ * @param sends what the node does with clients' sends: deliver them (default) or hand them to a
+ *     business service through a Redis Stream
  * @param transports which transports listen where, per role
  */
 public record LinkgateConfig(
@@ -30,6 +32,7 @@ public record LinkgateConfig(
     LimitsConfig limits,
     RouterConfig router,
     StoreConfig store,
+    SendsConfig sends,
     TransportsConfig transports) {
 
   public static final String DEFAULT_BIND_HOST = "0.0.0.0";
@@ -47,12 +50,16 @@ public record LinkgateConfig(
     limits = limits == null ? LimitsConfig.defaults() : limits;
     router = router == null ? RouterConfig.defaults() : router;
     store = store == null ? StoreConfig.memory() : store;
+    sends = sends == null ? SendsConfig.defaults() : sends;
+    if (sends.handler().equals(SendsConfig.REDIS_STREAM) && !store.type().equals(StoreConfig.REDIS)) {
+      throw new ConfigException("sends.handler redis-stream needs store.type redis (the stream is on store.uri)");
+    }
     transports = transports == null ? TransportsConfig.defaults() : transports;
   }
 
   /** A node on every default. */
   public static LinkgateConfig defaults() {
-    return new LinkgateConfig(null, null, null, null, null, null, null, null, null);
+    return new LinkgateConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -71,42 +78,46 @@ public record LinkgateConfig(
   }
 
   public LinkgateConfig withNodeId(String id) {
-    return new LinkgateConfig(id, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, transports);
+    return new LinkgateConfig(id, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, sends, transports);
   }
 
   /** Binds {@code host}; also advertises it unless an advertise host was set explicitly. */
   public LinkgateConfig withBindHost(String host) {
     String advertise = advertiseHost.equals(NodeDefaults.advertiseHost(bindHost)) ? null : advertiseHost;
-    return new LinkgateConfig(nodeId, host, advertise, shutdownGrace, auth, limits, router, store, transports);
+    return new LinkgateConfig(nodeId, host, advertise, shutdownGrace, auth, limits, router, store, sends, transports);
   }
 
   public LinkgateConfig withAdvertiseHost(String host) {
-    return new LinkgateConfig(nodeId, bindHost, host, shutdownGrace, auth, limits, router, store, transports);
+    return new LinkgateConfig(nodeId, bindHost, host, shutdownGrace, auth, limits, router, store, sends, transports);
   }
 
   public LinkgateConfig withAuthSecret(String secret) {
     return new LinkgateConfig(
-        nodeId, bindHost, advertiseHost, shutdownGrace, new AuthConfig(secret), limits, router, store, transports);
+        nodeId, bindHost, advertiseHost, shutdownGrace, new AuthConfig(secret), limits, router, store, sends, transports);
   }
 
   public LinkgateConfig withShutdownGrace(Duration grace) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, grace, auth, limits, router, store, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, grace, auth, limits, router, store, sends, transports);
   }
 
   public LinkgateConfig withLimits(LimitsConfig newLimits) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, newLimits, router, store, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, newLimits, router, store, sends, transports);
   }
 
   public LinkgateConfig withRouter(RouterConfig newRouter) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, newRouter, store, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, newRouter, store, sends, transports);
   }
 
   public LinkgateConfig withStore(StoreConfig newStore) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, newStore, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, newStore, sends, transports);
+  }
+
+  public LinkgateConfig withSends(SendsConfig newSends) {
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, newSends, transports);
   }
 
   public LinkgateConfig withTransports(TransportsConfig newTransports) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, newTransports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, sends, newTransports);
   }
 
   private static boolean isBlank(String s) {

@@ -10,6 +10,7 @@ import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.transport.DownlinkTransport;
 import io.linkgate.api.transport.TransportProvider;
 import io.linkgate.api.transport.UplinkTransport;
+import io.linkgate.router.BusinessHandler;
 import io.linkgate.router.Router;
 import io.linkgate.router.store.RouterStore;
 import io.linkgate.server.internal.AuthSecret;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -53,12 +55,13 @@ public final class LinkgateServer implements AutoCloseable {
 
   private final RouterStore store;
 
-  private LinkgateServer(LinkgateConfig config, Router router, RouterStore store, Listeners listeners) {
+  private LinkgateServer(
+      LinkgateConfig config, Router router, RouterStore store, AutoCloseable backends, Listeners listeners) {
     this.config = config;
     this.router = router;
     this.store = store;
     this.endpoints = advertised(listeners.endpoints(), config.advertiseHost());
-    this.shutdown = new GracefulShutdown(listeners, router, store, config.shutdownGrace());
+    this.shutdown = new GracefulShutdown(listeners, router, backends, config.shutdownGrace());
   }
 
   /**
@@ -82,12 +85,16 @@ public final class LinkgateServer implements AutoCloseable {
     List<Module> modules = new ArrayList<>();
     modules.add(new ServerModule(config, secret));
     modules.add(StoreModules.forConfig(config.store()));
+    StoreModules.forSends(config.sends()).ifPresent(modules::add);
     for (TransportProvider p : providers) {
       modules.add(p.module());
     }
     Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
     RouterStore store = injector.getInstance(RouterStore.class);
     Router router = injector.getInstance(Router.class);
+    // Closed after the router: its last sends may still be on their way to them.
+    AutoCloseable backends = closingInOrder(
+        injector.getInstance(Key.get(new TypeLiteral<Optional<BusinessHandler>>() {})).orElse(null), store);
     try {
       Listeners listeners =
           Listeners.create(
@@ -96,12 +103,12 @@ public final class LinkgateServer implements AutoCloseable {
               injector.getInstance(Key.get(new TypeLiteral<Map<String, UplinkTransport.Factory>>() {})),
               router);
       listeners.startAll();
-      LinkgateServer server = new LinkgateServer(config, router, store, listeners);
+      LinkgateServer server = new LinkgateServer(config, router, store, backends, listeners);
       StartupLog.started(config, providers, listeners.endpoints(), server.endpoints);
       return server;
     } catch (IOException | RuntimeException e) {
       router.close();
-      store.close();
+      closeQuietly(backends);
       throw e;
     }
   }
@@ -171,6 +178,24 @@ public final class LinkgateServer implements AutoCloseable {
 
   public boolean isRunning() {
     return !stopping.get();
+  }
+
+  /** Closes the send handler (when it holds a connection of its own), then the store. */
+  private static AutoCloseable closingInOrder(Object handler, RouterStore store) {
+    return () -> {
+      if (handler instanceof AutoCloseable c) {
+        closeQuietly(c);
+      }
+      store.close();
+    };
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(LinkgateServer.class).warn("could not close {}: {}", c, e.toString());
+    }
   }
 
   private static List<Endpoint> advertised(List<Endpoint> bound, String host) {

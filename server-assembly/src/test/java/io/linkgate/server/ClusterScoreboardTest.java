@@ -139,6 +139,32 @@ class ClusterScoreboardTest {
   }
 
   @Test
+  void aSendToTheUplinkStreamIsDeliveredByTheBusinessServiceConsumingIt() throws Exception {
+    redis = RedisServerProcess.start();
+    open.add(redis);
+    GatewayProcess gw = GatewayProcess.start("gw-s", redis.uri(), "sends: {handler: redis-stream}");
+    open.add(gw);
+    List<GatewayProcess> nodes = List.of(gw);
+    ClusterDevice alice = device(nodes, "alice", 0, 5);
+    ClusterDevice bob = device(nodes, "bob", 0, 5);
+    alice.sendTo("bob");
+    await().atMost(Duration.ofSeconds(10)).until(() -> alice.acked.size() == 1);
+    Thread.sleep(300);
+    assertThat(bob.received).as("nothing is delivered before a service consumes the stream").isEmpty();
+
+    // The business service, in this JVM: an embedded router delivering what the stream holds.
+    Router service = observer();
+    io.linkgate.router.stream.StreamConsumer consumer =
+        io.linkgate.router.stream.StreamConsumer.builder(redis.uri(), "delivery")
+            .start(new io.linkgate.router.stream.DeliveringConsumer(service));
+    open.add(consumer);
+    String msgId = alice.acked.keySet().iterator().next();
+    await().atMost(Duration.ofSeconds(10)).until(() -> bob.count(msgId) == 1 && alice.count(msgId) == 1);
+    assertThat(bob.received.get(0).getFrom()).isEqualTo("alice");
+    assertThat(bob.received.get(0).getPayload().toStringUtf8()).isEqualTo("alice#1");
+  }
+
+  @Test
   void redisDownFor5SecondsWithPersistenceLosesNoAcknowledgedSendAndFailsTheOthersExplicitly() throws Exception {
     List<GatewayProcess> nodes = gateways(2, true);
     // One attempt per send: a failure is not retried away.

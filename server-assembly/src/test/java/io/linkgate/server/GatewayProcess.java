@@ -30,6 +30,11 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   static GatewayProcess start(String nodeId, String redisUri) throws IOException {
+    return start(nodeId, redisUri, "");
+  }
+
+  /** @param extraYaml more top-level configuration (for example a {@code sends:} block) */
+  static GatewayProcess start(String nodeId, String redisUri, String extraYaml) throws IOException {
     Path dir = Files.createTempDirectory("linkgate-" + nodeId);
     GatewayProcess g = new GatewayProcess(nodeId, freePort(), freePort(), dir.resolve("node.log"));
     Path config = dir.resolve("linkgate.yaml");
@@ -48,8 +53,9 @@ final class GatewayProcess implements AutoCloseable {
         transports:
           downlink: [{transport: tcp, ports: [%d]}]
           uplink: [{transport: tcp, ports: [%d]}]
+        %s
         """
-            .formatted(nodeId, TestNodes.SECRET, redisUri, g.downlinkPort, g.uplinkPort));
+            .formatted(nodeId, TestNodes.SECRET, redisUri, g.downlinkPort, g.uplinkPort, extraYaml));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     g.process =
         new ProcessBuilder(

@@ -59,6 +59,21 @@ class StoreConfigTest {
   }
 
   @Test
+  void sendsGoToARedisStreamOnlyOnARedisStore() {
+    LinkgateConfig c =
+        LinkgateConfig.parse("store: {type: redis, uri: 'redis://h:1'}\nsends: {handler: redis-stream}\n");
+    assertThat(c.sends().stream()).isEqualTo("lg:uplink");
+    assertThat(c.sends().streamMaxLen()).isEqualTo(1_000_000L);
+    assertThat(LinkgateConfig.defaults().sends().handler()).isEqualTo("deliver");
+    assertThatThrownBy(() -> LinkgateConfig.parse("sends: {handler: redis-stream}\n"))
+        .hasMessageContaining("sends.handler redis-stream needs store.type redis");
+    assertThatThrownBy(() -> LinkgateConfig.parse("sends: {handler: kafka}\n"))
+        .hasMessageContaining("sends.handler must be one of [deliver, redis-stream], got 'kafka'");
+    assertThatThrownBy(() -> LinkgateConfig.parse("sends: {handler: deliver, stream: x}\n"))
+        .hasMessageContaining("apply to sends.handler redis-stream only");
+  }
+
+  @Test
   void describeNeverShowsThePassword() {
     assertThat(new StoreConfig("redis", "redis://:s3cret@h:6379/0", null, null, null, null).describe())
         .isEqualTo("redis at redis://***@h:6379/0, key prefix 'lg:'")

@@ -7,7 +7,10 @@ import io.linkgate.api.auth.Authenticator;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.TransportBindings;
 import io.linkgate.router.Hs256Authenticator;
+import io.linkgate.router.BusinessHandler;
 import io.linkgate.router.Router;
+import com.google.inject.multibindings.OptionalBinder;
+import java.util.Optional;
 import io.linkgate.router.store.RouterStore;
 import io.linkgate.server.LinkgateConfig;
 import io.linkgate.server.RouterConfig;
@@ -34,6 +37,8 @@ public final class ServerModule extends AbstractModule {
     // Declared here so the maps exist (empty) even with no transport on the class path.
     TransportBindings.downlinks(binder());
     TransportBindings.uplinks(binder());
+    // Absent unless the configuration chose a handler of its own (sends.handler).
+    OptionalBinder.newOptionalBinder(binder(), BusinessHandler.class);
   }
 
   @Provides
@@ -44,10 +49,13 @@ public final class ServerModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Router router(LinkgateConfig cfg, Authenticator authenticator, RouterStore store) {
+  Router router(
+      LinkgateConfig cfg, Authenticator authenticator, RouterStore store, Optional<BusinessHandler> sends) {
     RouterConfig r = cfg.router();
     // The store module (chosen by store.type) applies the inbox settings.
-    return Router.builder()
+    Router.Builder b = Router.builder();
+    sends.ifPresent(b::businessHandler);
+    return b
         .nodeId(cfg.nodeId())
         .authenticator(authenticator)
         .store(store)

@@ -37,6 +37,9 @@ public final class StartupLog {
           e.getTls() ? " (tls)" : "");
     }
     log.info("store: {}", config.store().describe());
+    if (config.sends().handler().equals(io.linkgate.server.SendsConfig.REDIS_STREAM)) {
+      log.info("sends: appended to the Redis Stream '{}', delivered by the business service consuming it", config.sends().stream());
+    }
     log.info(
         "node {} started; clients connect to {}",
         config.nodeId(),
