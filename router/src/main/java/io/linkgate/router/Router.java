@@ -162,6 +162,30 @@ public final class Router implements SessionHandler, AutoCloseable {
     return engine.localDownlinkCount();
   }
 
+  /**
+   * Sends a {@code GoAway} with {@code reason} to the user's downlinks (one device's, or all when
+   * {@code deviceId} is null), on whichever node holds them, and closes them. A kicked client
+   * reconnects (to this or another node) unless its token is revoked.
+   *
+   * @return how many downlinks were told
+   */
+  public CompletionStage<Integer> kick(String userId, String deviceId, String reason) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(reason, "reason");
+    return engine.kick(userId, deviceId, reason);
+  }
+
+  /** A room with members on this node, and how many. */
+  public record RoomMembers(String room, int members) {}
+
+  /** This node's rooms with members, ordered by name: a page from {@code offset}. */
+  public List<RoomMembers> localRooms(int offset, int limit) {
+    if (offset < 0 || limit < 0) {
+      throw new IllegalArgumentException("offset and limit must not be negative");
+    }
+    return engine.localRooms(offset, limit).stream().map(e -> new RoomMembers(e.getKey(), e.getValue())).toList();
+  }
+
   /** Rooms with at least one subscriber on this router now. */
   public int localRoomCount() {
     return engine.localRoomCount();
@@ -225,6 +249,7 @@ public final class Router implements SessionHandler, AutoCloseable {
     private int maxDevicesPerUser = 32;
     private int maxRoomsPerSession = 64;
     private int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
+    private RouterEvents events = RouterEvents.NONE;
 
     private Builder() {}
 
@@ -338,6 +363,12 @@ public final class Router implements SessionHandler, AutoCloseable {
       return this;
     }
 
+    /** Told of handshakes, sends and pushes as they happen, for metrics; default none. */
+    public Builder events(RouterEvents events) {
+      this.events = Objects.requireNonNull(events, "events");
+      return this;
+    }
+
     /**
      * @throws IllegalStateException if no authenticator was set
      */
@@ -362,7 +393,8 @@ public final class Router implements SessionHandler, AutoCloseable {
               sessionCacheTtl,
               maxDevicesPerUser,
               maxRoomsPerSession,
-              maxFrameBytes));
+              maxFrameBytes,
+              events));
     }
 
     private static int positive(String what, int v) {

@@ -269,6 +269,17 @@ class RedisClusterTest {
   }
 
   @Test
+  void kickThroughOneNodeClosesTheDeviceOnAnother() {
+    Router n1 = node("n1");
+    Router n2 = node("n2");
+    RecordingChannel phone = new RecordingChannel();
+    connect(n2, "bob", "phone", 0, phone);
+    assertThat(join(n1.kick("bob", "phone", "kicked by an operator"))).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(3)).until(() -> phone.closedWith() != null);
+    assertThat(phone.closedWith().getGoAway().getReason()).isEqualTo("kicked by an operator");
+  }
+
+  @Test
   void nearCacheOnOneNodeSeesADeviceThatConnectedToAnother() {
     Router n1 = node("n1");
     Router n2 = node("n2");

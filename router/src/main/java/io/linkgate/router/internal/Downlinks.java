@@ -52,6 +52,7 @@ final class Downlinks {
   private final Consumer<String> sessionsChanged;
   private final Rooms rooms;
   private final int maxDevices;
+  private final io.linkgate.router.RouterEvents events;
   private final Ids sessionIds;
   private final ConcurrentHashMap<String, LocalUser> users = new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
@@ -63,7 +64,9 @@ final class Downlinks {
       SessionRegistry registry,
       Consumer<String> sessionsChanged,
       Rooms rooms,
-      int maxDevices) {
+      int maxDevices,
+      io.linkgate.router.RouterEvents events) {
+    this.events = events;
     this.nodeId = nodeId;
     this.inboxes = inboxes;
     this.registry = registry;
@@ -219,6 +222,7 @@ final class Downlinks {
     if (acked > 0) {
       recordAck(s, acked);
     }
+    events.resumed(slice.complete());
     log.debug(
         "{} open: last_seq {}, resumed {} from {}, replayed {}",
         s, slice.lastSeq(), slice.complete(), resumeFrom, slice.pushes().size());
@@ -463,6 +467,33 @@ final class Downlinks {
       }
     }
     log.debug("downlink {} of {}/{} displaced by a connection on another node", sessionId, userId, deviceId);
+  }
+
+  /**
+   * Sends {@code goAway} to this node's downlinks of the user (of one device, or all when {@code
+   * deviceId} is null) and closes them.
+   *
+   * @return how many were closed
+   */
+  int kick(String userId, String deviceId, Frame goAway) {
+    LocalUser u = users.get(userId);
+    if (u == null) {
+      return 0;
+    }
+    int n = 0;
+    synchronized (u) {
+      for (LocalDownlink s : u.sessions()) {
+        if ((deviceId == null || s.deviceId.equals(deviceId)) && s.state != LocalDownlink.DEAD) {
+          s.replaced = true; // a handshaking session fails its handshake
+          if (s.state == LocalDownlink.LIVE) {
+            s.state = LocalDownlink.DEAD;
+            s.channel.close(goAway);
+          }
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   /** The downlink of {@code userId}'s device {@code deviceId} on this node, or null. */

@@ -71,12 +71,16 @@ public final class Engine implements NoticeBus.Listener {
             store.sessions(),
             sessionCache::invalidate,
             rooms,
-            config.maxDevicesPerUser());
+            config.maxDevicesPerUser(),
+            config.events());
+    SendDedup dedup = new SendDedup(config.dedupCapacity(), config.dedupTtl());
+    dedup.events(config.events());
     this.sends =
         new Sends(
-            new SendDedup(config.dedupCapacity(), config.dedupTtl()),
+            dedup,
             store.sendAnswers().orElse(null),
             config.dedupTtl(),
+            config.events(),
             config.businessHandler() != null
                 ? config.businessHandler()
                 : new DefaultBusinessHandler(this));
@@ -123,7 +127,7 @@ public final class Engine implements NoticeBus.Listener {
                   checkId("device_id", hello.getDeviceId());
                   return downlinks.open(identity.userId(), hello, info, channel);
                 }),
-        "downlink");
+        Role.DOWNLINK);
   }
 
   public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
@@ -148,7 +152,7 @@ public final class Engine implements NoticeBus.Listener {
                           .build();
                   return new Uplink(this, identity, hello.getDeviceId(), welcome);
                 }),
-        "uplink");
+        Role.UPLINK);
   }
 
   private CompletionStage<Identity> authenticate(Hello hello) {
@@ -167,7 +171,8 @@ public final class Engine implements NoticeBus.Listener {
   }
 
   /** Fails the result with the bare {@link GatewayException}, logging what is not the client's fault. */
-  private static <T> CompletionStage<T> unwrapped(CompletionStage<T> stage, String what) {
+  private <T> CompletionStage<T> unwrapped(CompletionStage<T> stage, Role role) {
+    String what = role == Role.DOWNLINK ? "downlink" : "uplink";
     CompletableFuture<T> out = new CompletableFuture<>();
     stage.whenComplete(
         (value, err) -> {
@@ -176,6 +181,7 @@ public final class Engine implements NoticeBus.Listener {
             return;
           }
           GatewayException g = GatewayException.from(err);
+          config.events().handshakeRefused(role, g.code());
           if (g.code() == ErrorCode.INTERNAL) {
             log.warn("could not open a {}", what, err);
           } else {
@@ -226,10 +232,12 @@ public final class Engine implements NoticeBus.Listener {
     Push.Builder push = userPush(userId, msgId, timeMs, message);
     GatewayException tooLarge = checkDeliverable(push);
     if (tooLarge != null) {
+      config.events().pushRefused(tooLarge.code());
       return CompletableFuture.failedFuture(tooLarge);
     }
     return inboxes
         .append(userId, push)
+        .whenComplete(this::countStored)
         .thenApply(
             appended -> {
               deliverStored(userId, appended);
@@ -259,6 +267,14 @@ public final class Engine implements NoticeBus.Listener {
     }
     return inboxes
         .appendAll(userId, builders)
+        .whenComplete(
+            (all, err) -> {
+              if (err != null) {
+                config.events().pushRefused(GatewayException.from(err).code());
+              } else {
+                config.events().pushesStored(all.size());
+              }
+            })
         .thenApply(
             all -> {
               List<Push> pushes = new ArrayList<>(all.size());
@@ -276,6 +292,14 @@ public final class Engine implements NoticeBus.Listener {
               }
               return pushes;
             });
+  }
+
+  private void countStored(Inboxes.Appended appended, Throwable err) {
+    if (err != null) {
+      config.events().pushRefused(GatewayException.from(err).code());
+    } else {
+      config.events().pushesStored(1);
+    }
   }
 
   /**
@@ -448,7 +472,9 @@ public final class Engine implements NoticeBus.Listener {
       return 0;
     }
     // Encoded here, once, and shared by every member's channel.
-    return rooms.deliver(room, EncodedFrame.encoded(Downlinks.pushFrame(push)));
+    int n = rooms.deliver(room, EncodedFrame.encoded(Downlinks.pushFrame(push)));
+    config.events().roomDelivered(n);
+    return n;
   }
 
   public CompletionStage<Integer> broadcast(Message message) {
@@ -475,6 +501,34 @@ public final class Engine implements NoticeBus.Listener {
 
   public long[] sessionCacheHitsAndMisses() {
     return sessionCache.hitsAndMisses();
+  }
+
+  /**
+   * Kicks the user's devices on every node: a {@code GoAway} with {@code reason}, then the close.
+   *
+   * @return how many downlinks were told (here, or a notice sent to their node)
+   */
+  public CompletionStage<Integer> kick(String userId, String deviceId, String reason) {
+    Frame goAway = Frame.newBuilder().setGoAway(GoAway.newBuilder().setReason(reason)).build();
+    int here = downlinks.kick(userId, deviceId, goAway);
+    return store
+        .sessions()
+        .lookup(userId)
+        .thenApply(
+            sessions -> {
+              int told = here;
+              for (DeviceSession s : sessions) {
+                if (!s.nodeId().equals(nodeId) && (deviceId == null || s.deviceId().equals(deviceId))) {
+                  notices.sendDeviceFrame(s.nodeId(), userId, s.deviceId(), goAway);
+                  told++;
+                }
+              }
+              return told;
+            });
+  }
+
+  public List<java.util.Map.Entry<String, Integer>> localRooms(int offset, int limit) {
+    return rooms.page(offset, limit);
   }
 
   public int localDownlinkCount() {
@@ -521,6 +575,11 @@ public final class Engine implements NoticeBus.Listener {
   @Override
   public void onDeviceFrame(String userId, String deviceId, Frame frame) {
     Frame.KindCase kind = frame.getKindCase();
+    if (kind == Frame.KindCase.GO_AWAY) {
+      // An operator kicked the device through another node.
+      downlinks.kick(userId, deviceId.isEmpty() ? null : deviceId, frame);
+      return;
+    }
     if (kind != Frame.KindCase.PUSH_ACK && kind != Frame.KindCase.SUBSCRIBE && kind != Frame.KindCase.UNSUBSCRIBE) {
       log.debug("ignored a {} handed over by another node", kind);
       return;

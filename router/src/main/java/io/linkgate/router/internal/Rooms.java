@@ -102,6 +102,16 @@ final class Rooms {
     return members.containsKey(room);
   }
 
+  /** Rooms with local members, by name, from {@code offset}: a page of names and member counts. */
+  java.util.List<java.util.Map.Entry<String, Integer>> page(int offset, int limit) {
+    return members.entrySet().stream()
+        .map(e -> java.util.Map.entry(e.getKey(), e.getValue().size()))
+        .sorted(java.util.Map.Entry.comparingByKey())
+        .skip(offset)
+        .limit(limit)
+        .toList();
+  }
+
   int roomCount() {
     return members.size();
   }

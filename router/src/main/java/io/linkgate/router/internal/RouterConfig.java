@@ -25,4 +25,5 @@ public record RouterConfig(
     Duration sessionCacheTtl,
     int maxDevicesPerUser,
     int maxRoomsPerSession,
-    int maxFrameBytes) {}
+    int maxFrameBytes,
+    io.linkgate.router.RouterEvents events) {}

@@ -18,6 +18,11 @@ final class SendDedup {
   private record Key(String userId, String clientMsgId) {}
 
   private final Cache<Key, CompletableFuture<Frame>> answers;
+  private volatile io.linkgate.router.RouterEvents events = io.linkgate.router.RouterEvents.NONE;
+
+  void events(io.linkgate.router.RouterEvents e) {
+    this.events = e;
+  }
 
   SendDedup(long capacity, Duration ttl) {
     this.answers =
@@ -31,6 +36,7 @@ final class SendDedup {
     CompletableFuture<Frame> mine = new CompletableFuture<>();
     CompletableFuture<Frame> first = answers.asMap().putIfAbsent(key, mine);
     if (first != null) {
+      events.dedupHit();
       return first.minimalCompletionStage();
     }
     attempt

@@ -27,12 +27,19 @@ final class Sends {
   private final SendAnswers shared;
   private final Duration sharedTtl;
   private final BusinessHandler handler;
+  private final io.linkgate.router.RouterEvents events;
 
   /**
    * @param shared answers shared with the other nodes (null on a single node): a retry that lands
    *     on another node still gets the first answer
    */
-  Sends(SendDedup dedup, SendAnswers shared, Duration sharedTtl, BusinessHandler handler) {
+  Sends(
+      SendDedup dedup,
+      SendAnswers shared,
+      Duration sharedTtl,
+      io.linkgate.router.RouterEvents events,
+      BusinessHandler handler) {
+    this.events = events;
     this.dedup = dedup;
     this.shared = shared;
     this.sharedTtl = sharedTtl;
@@ -53,7 +60,14 @@ final class Sends {
               "Send.client_msg_id longer than " + MAX_CLIENT_MSG_ID_LENGTH + " characters"));
     }
     String user = ctx.identity().userId();
-    return dedup.once(user, id, () -> shared == null ? callHandler(ctx, send) : onceShared(user, ctx, send));
+    long start = System.nanoTime();
+    return dedup
+        .once(user, id, () -> shared == null ? callHandler(ctx, send) : onceShared(user, ctx, send))
+        .whenComplete(
+            (frame, err) ->
+                events.sendAnswered(
+                    frame != null && frame.hasError() ? frame.getError().getCode() : null,
+                    System.nanoTime() - start));
   }
 
   /** Claims the send where every node sees it; only the claimant runs the handler. */
@@ -64,6 +78,7 @@ final class Sends {
         .thenCompose(
             prior -> {
               if (prior.isPresent()) {
+                events.dedupHit();
                 log.debug("Send {} of {} answered from the shared dedup window", id, user);
                 return CompletableFuture.completedStage(prior.get());
               }

@@ -1,0 +1,92 @@
+package io.linkgate.router;
+
+import static io.linkgate.router.Fixtures.connect;
+import static io.linkgate.router.Fixtures.failure;
+import static io.linkgate.router.Fixtures.join;
+import static io.linkgate.router.Fixtures.send;
+import static io.linkgate.router.Fixtures.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.api.proto.Frame;
+import io.linkgate.api.proto.Hello;
+import io.linkgate.api.proto.Role;
+import io.linkgate.api.proto.Subscribe;
+import io.linkgate.api.transport.DownlinkSession;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class RouterEventsTest {
+  /** Writes down what the router reports. */
+  static final class Recorded implements RouterEvents {
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void handshakeRefused(Role role, ErrorCode code) {
+      events.add("refused " + role + " " + code);
+    }
+
+    @Override
+    public void resumed(boolean complete) {
+      events.add("resumed " + complete);
+    }
+
+    @Override
+    public void sendAnswered(ErrorCode code, long nanos) {
+      events.add("send " + (code == null ? "ack" : code) + (nanos > 0 ? "" : " without a duration"));
+    }
+
+    @Override
+    public void dedupHit() {
+      events.add("dedup hit");
+    }
+
+    @Override
+    public void pushesStored(int count) {
+      events.add("stored " + count);
+    }
+
+    @Override
+    public void pushRefused(ErrorCode code) {
+      events.add("push refused " + code);
+    }
+
+    @Override
+    public void roomDelivered(int members) {
+      events.add("room " + members);
+    }
+  }
+
+  @Test
+  void handshakesSendsPushesAndRoomsAreReportedAsTheyHappen() {
+    Recorded r = new Recorded();
+    try (Router router = Fixtures.router().events(r).maxFrameBytes(1024).build()) {
+      failure(router.openDownlink(Hello.newBuilder().setToken("garbage").setDeviceId("d").setRole(Role.DOWNLINK).build(), Fixtures.DOWN, new RecordingChannel()));
+      DownlinkSession bob = connect(router, "bob", "phone", 0, new RecordingChannel());
+      var up = Fixtures.uplink(router, "alice", "phone");
+      join(up.handle(send("c1", "user:bob", "hi")));
+      join(up.handle(send("c1", "user:bob", "hi"))); // a retry
+      join(up.handle(send("c2", "nowhere", "x")));
+      failure(router.push("bob", Message.of("s", "", new byte[2000])));
+      join(router.pushAll("bob", List.of(text("a"), text("b"), text("c"))));
+      join(bob.onFrame(Frame.newBuilder().setSubscribe(Subscribe.newBuilder().setRoom("r")).build()));
+      join(router.publishToRoom("r", text("room")));
+      connect(router, "bob", "tablet", 99, new RecordingChannel());
+    }
+    assertThat(r.events)
+        .containsExactly(
+            "refused DOWNLINK UNAUTHENTICATED",
+            "resumed true",
+            "stored 1", // to bob
+            "stored 1", // alice's own copy
+            "send ack",
+            "dedup hit",
+            "send ack",
+            "send INVALID_ARGUMENT",
+            "push refused FRAME_TOO_LARGE",
+            "stored 3",
+            "room 1",
+            "resumed false");
+  }
+}
