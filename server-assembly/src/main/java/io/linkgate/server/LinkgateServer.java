@@ -20,6 +20,13 @@ import io.linkgate.server.internal.ServerModule;
 import io.linkgate.server.internal.StartupLog;
 import io.linkgate.server.internal.StoreModules;
 import io.linkgate.server.internal.TransportCatalog;
+import io.linkgate.server.internal.ops.MetricsModule;
+import io.linkgate.server.internal.ops.NodeMetrics;
+import io.linkgate.server.internal.ops.OpsNode;
+import io.linkgate.server.internal.ops.OpsServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Instant;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +61,8 @@ public final class LinkgateServer implements AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
 
   private final RouterStore store;
+  private volatile boolean draining;
+  private OpsServer ops;
 
   private LinkgateServer(
       LinkgateConfig config, Router router, RouterStore store, AutoCloseable backends, Listeners listeners) {
@@ -83,7 +92,9 @@ public final class LinkgateServer implements AutoCloseable {
     }
     List<TransportProvider> providers = TransportCatalog.discover(loader);
     List<Module> modules = new ArrayList<>();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     modules.add(new ServerModule(config, secret));
+    modules.add(new MetricsModule(registry));
     modules.add(StoreModules.forConfig(config.store()));
     StoreModules.forSends(config.sends()).ifPresent(modules::add);
     for (TransportProvider p : providers) {
@@ -92,10 +103,21 @@ public final class LinkgateServer implements AutoCloseable {
     Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
     RouterStore store = injector.getInstance(RouterStore.class);
     Router router = injector.getInstance(Router.class);
+    NodeMetrics.bind(registry, router, store);
+    NodeView view = new NodeView(config, store, router);
+    OpsServer ops = null;
     // Closed after the router: its last sends may still be on their way to them.
     AutoCloseable backends = closingInOrder(
         injector.getInstance(Key.get(new TypeLiteral<Optional<BusinessHandler>>() {})).orElse(null), store);
     try {
+      if (config.ops().enabled()) {
+        // Before the transports: an orchestrator probing readiness hears "starting", not silence.
+        ops = new OpsServer(
+            view, registry,
+            config.ops().bindHost() != null ? config.ops().bindHost() : config.bindHost(),
+            config.ops().port(), config.ops().adminToken());
+        startOps(ops, config);
+      }
       Listeners listeners =
           Listeners.create(
               config,
@@ -103,12 +125,27 @@ public final class LinkgateServer implements AutoCloseable {
               injector.getInstance(Key.get(new TypeLiteral<Map<String, UplinkTransport.Factory>>() {})),
               router);
       listeners.startAll();
-      LinkgateServer server = new LinkgateServer(config, router, store, backends, listeners);
+      OpsServer opsToClose = ops;
+      AutoCloseable closeLast = () -> {
+        backends.close();
+        if (opsToClose != null) {
+          opsToClose.close();
+        }
+      };
+      LinkgateServer server = new LinkgateServer(config, router, store, closeLast, listeners);
+      server.ops = ops;
+      view.server = server;
       StartupLog.started(config, providers, listeners.endpoints(), server.endpoints);
+      if (ops != null) {
+        StartupLog.ops(ops.address(), config.ops().adminToken() != null);
+      }
       return server;
     } catch (IOException | RuntimeException e) {
       router.close();
       closeQuietly(backends);
+      if (ops != null) {
+        ops.close();
+      }
       throw e;
     }
   }
@@ -173,11 +210,108 @@ public final class LinkgateServer implements AutoCloseable {
    * node whose Redis is down keeps its connected downlinks but is not ready).
    */
   public boolean isReady() {
-    return isRunning() && store.isAvailable();
+    return isRunning() && !draining && store.isAvailable();
   }
 
   public boolean isRunning() {
     return !stopping.get();
+  }
+
+  private static void startOps(OpsServer ops, LinkgateConfig config) throws IOException {
+    try {
+      ops.start();
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("could not start the ops listener on port " + config.ops().port() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Stops accepting connections and sends every downlink a GoAway, leaving the process up (an
+   * operator's drain before maintenance); the node reports not ready from then on.
+   */
+  public void drain() {
+    draining = true;
+    shutdown.drainOnly();
+  }
+
+  /** Where the ops listener is bound, if it is on. */
+  public Optional<java.net.InetSocketAddress> opsAddress() {
+    return ops == null ? Optional.empty() : Optional.of(ops.address());
+  }
+
+  /** The ops listener's view of this node; its server is set once the transports listen. */
+  private static final class NodeView implements OpsNode {
+    private final LinkgateConfig config;
+    private final RouterStore store;
+    private final Router router;
+    private final Instant startedAt = Instant.now();
+    volatile LinkgateServer server;
+
+    NodeView(LinkgateConfig config, RouterStore store, Router router) {
+      this.config = config;
+      this.store = store;
+      this.router = router;
+    }
+
+    @Override
+    public String nodeId() {
+      return config.nodeId();
+    }
+
+    @Override
+    public String version() {
+      String v = LinkgateServer.class.getPackage().getImplementationVersion();
+      return v != null ? v : "dev";
+    }
+
+    @Override
+    public Instant startedAt() {
+      return startedAt;
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+      LinkgateServer s = server;
+      return s == null ? List.of() : s.endpoints();
+    }
+
+    @Override
+    public String storeDescription() {
+      return config.store().describe();
+    }
+
+    @Override
+    public Router router() {
+      return router;
+    }
+
+    @Override
+    public String notReadyReason() {
+      LinkgateServer s = server;
+      if (s == null) {
+        return "starting";
+      }
+      if (!s.isRunning()) {
+        return "shutting down";
+      }
+      if (s.draining) {
+        return "draining";
+      }
+      if (!store.isAvailable()) {
+        return "store unreachable";
+      }
+      return null;
+    }
+
+    @Override
+    public void drain() {
+      LinkgateServer s = server;
+      if (s != null) {
+        s.drain();
+      }
+    }
   }
 
   /** Closes the send handler (when it holds a connection of its own), then the store. */

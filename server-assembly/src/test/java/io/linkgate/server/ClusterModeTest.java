@@ -74,6 +74,15 @@ class ClusterModeTest {
       assertThat(a.isReady()).isTrue();
       redis.kill();
       await().atMost(Duration.ofSeconds(10)).until(() -> !a.isReady());
+      java.net.http.HttpResponse<String> ready =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + a.opsAddress().orElseThrow().getPort() + "/health/ready"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).contains("\"reason\":\"store unreachable\"");
       redis.restart();
       await().atMost(Duration.ofSeconds(15)).until(a::isReady);
       BlockingQueue<Push> toBob = new LinkedBlockingQueue<>();

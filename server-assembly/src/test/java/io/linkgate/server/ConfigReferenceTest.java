@@ -35,6 +35,7 @@ class ConfigReferenceTest {
     LinkgateConfig onFreePorts =
         example
             .withBindHost("127.0.0.1")
+            .withOps(example.ops().withPort(0))
             .withTransports(
                 new TransportsConfig(
                     freePorts(example.transports().downlink()), freePorts(example.transports().uplink())));

@@ -44,6 +44,7 @@ final class GatewayProcess implements AutoCloseable {
         node-id: %s
         bind-host: 127.0.0.1
         shutdown-grace: 2s
+        ops: {port: 0}
         auth:
           secret: %s
         store:

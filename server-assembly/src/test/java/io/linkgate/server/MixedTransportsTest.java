@@ -45,6 +45,7 @@ class MixedTransportsTest {
                 node-id: mixed-node
                 bind-host: 127.0.0.1
                 shutdown-grace: 2s
+                ops: {port: 0}
                 auth:
                   secret: %s
                 transports:

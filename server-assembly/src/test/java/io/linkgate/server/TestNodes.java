@@ -22,6 +22,7 @@ final class TestNodes {
         node-id: test-node
         bind-host: 127.0.0.1
         shutdown-grace: 5s
+        ops: {port: 0}
         auth:
           secret: %s
         transports:

@@ -10,6 +10,7 @@ import io.linkgate.router.Hs256Authenticator;
 import io.linkgate.router.Message;
 import io.linkgate.server.LinkgateConfig;
 import io.linkgate.server.LinkgateServer;
+import io.linkgate.server.OpsConfig;
 import io.linkgate.server.TransportsConfig;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,9 @@ final class DemoCommand implements Callable<Integer> {
             .withBindHost("127.0.0.1")
             .withAuthSecret(secret)
             .withShutdownGrace(Duration.ofSeconds(3))
-            .withTransports(TransportsConfig.tcp(0, 0));
+            .withTransports(TransportsConfig.tcp(0, 0))
+            // An in-process demo serves no operator: no ops port to collide with a real node's.
+            .withOps(new OpsConfig(false, null, null, null));
 
     step("Starting an in-process Linkgate node on free ports of 127.0.0.1");
     try (LinkgateServer node = LinkgateServer.start(config)) {

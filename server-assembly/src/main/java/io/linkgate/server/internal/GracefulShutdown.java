@@ -37,6 +37,13 @@ public final class GracefulShutdown {
     return done;
   }
 
+  /** An operator's drain: stop accepting and send every downlink a GoAway; the process stays up. */
+  public void drainOnly() {
+    log.info("node {} draining on request", router.nodeId());
+    listeners.stopAccepting();
+    router.drain(GoAway.newBuilder().setReason(DRAIN_REASON).build());
+  }
+
   /** Runs the whole sequence on the calling thread. Call once. */
   public void run() {
     long start = System.nanoTime();

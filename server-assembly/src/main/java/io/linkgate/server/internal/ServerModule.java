@@ -9,6 +9,7 @@ import io.linkgate.api.transport.TransportBindings;
 import io.linkgate.router.Hs256Authenticator;
 import io.linkgate.router.BusinessHandler;
 import io.linkgate.router.Router;
+import io.linkgate.router.RouterEvents;
 import com.google.inject.multibindings.OptionalBinder;
 import java.util.Optional;
 import io.linkgate.router.store.RouterStore;
@@ -50,10 +51,14 @@ public final class ServerModule extends AbstractModule {
   @Provides
   @Singleton
   Router router(
-      LinkgateConfig cfg, Authenticator authenticator, RouterStore store, Optional<BusinessHandler> sends) {
+      LinkgateConfig cfg,
+      Authenticator authenticator,
+      RouterStore store,
+      Optional<BusinessHandler> sends,
+      RouterEvents events) {
     RouterConfig r = cfg.router();
     // The store module (chosen by store.type) applies the inbox settings.
-    Router.Builder b = Router.builder();
+    Router.Builder b = Router.builder().events(events);
     sends.ifPresent(b::businessHandler);
     return b
         .nodeId(cfg.nodeId())

@@ -25,6 +25,13 @@ public final class StartupLog {
     log.warn(bar);
   }
 
+  public static void ops(java.net.InetSocketAddress address, boolean admin) {
+    log.info(
+        "ops listener on {}:{}: /metrics, /health/live, /health/ready{}",
+        address.getHostString(), address.getPort(),
+        admin ? ", /admin/v1/" : " (admin API off: no ops.admin-token)");
+  }
+
   public static void started(
       LinkgateConfig config, List<TransportProvider> providers, List<Endpoint> bound, List<Endpoint> advertised) {
     log.info(

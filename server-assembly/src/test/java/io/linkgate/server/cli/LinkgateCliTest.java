@@ -92,6 +92,7 @@ class LinkgateCliTest {
         LinkgateConfig.defaults()
             .withBindHost("127.0.0.1")
             .withAuthSecret(SECRET)
+            .withOps(io.linkgate.server.OpsConfig.defaults().withPort(0))
             .withTransports(TransportsConfig.of(transport, 0, 0));
     try (LinkgateServer node = LinkgateServer.start(config)) {
       String port = String.valueOf(port(node, Role.DOWNLINK));
@@ -122,6 +123,7 @@ class LinkgateCliTest {
         LinkgateConfig.defaults()
             .withBindHost("127.0.0.1")
             .withAuthSecret(SECRET)
+            .withOps(io.linkgate.server.OpsConfig.defaults().withPort(0))
             .withTransports(TransportsConfig.tcp(0, 0));
     try (LinkgateServer node = LinkgateServer.start(config)) {
       Run r =
@@ -139,6 +141,7 @@ class LinkgateCliTest {
         LinkgateConfig.defaults()
             .withBindHost("127.0.0.1")
             .withAuthSecret(SECRET)
+            .withOps(io.linkgate.server.OpsConfig.defaults().withPort(0))
             .withTransports(TransportsConfig.of("http-tunnel", 0, 0));
     try (LinkgateServer node = LinkgateServer.start(config);
         java.net.ServerSocket closed = new java.net.ServerSocket(0)) {

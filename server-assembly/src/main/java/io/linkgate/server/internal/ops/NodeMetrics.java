@@ -1,0 +1,47 @@
+package io.linkgate.server.internal.ops;
+
+import io.linkgate.router.Router;
+import io.linkgate.router.store.RouterStore;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+
+/**
+ * The node's state as gauges read at scrape time (nothing on the message path), and the JVM's and
+ * the process's own meters.
+ */
+public final class NodeMetrics {
+  private NodeMetrics() {}
+
+  public static void bind(MeterRegistry registry, Router router, RouterStore store) {
+    Gauge.builder("linkgate.downlinks.open", router, Router::localDownlinkCount)
+        .description("downlinks connected to this node")
+        .register(registry);
+    Gauge.builder("linkgate.rooms", router, Router::localRoomCount)
+        .description("rooms with members on this node")
+        .register(registry);
+    Gauge.builder("linkgate.store.available", store, s -> s.isAvailable() ? 1 : 0)
+        .description("1 while the store (Redis in a cluster) answers")
+        .register(registry);
+    FunctionCounter.builder("linkgate.session.cache.hits", router, r -> r.sessionCacheStats().hits())
+        .description("session lookups answered by the near cache")
+        .register(registry);
+    FunctionCounter.builder("linkgate.session.cache.misses", router, r -> r.sessionCacheStats().misses())
+        .description("session lookups that went to the registry")
+        .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+}
