@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       ListenCommand.class,
       SendCommand.class,
       DemoCommand.class,
+      AdminCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Linkgate implements Callable<Integer> {
