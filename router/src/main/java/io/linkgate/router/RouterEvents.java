@@ -11,6 +11,15 @@ import io.linkgate.api.proto.Role;
 public interface RouterEvents {
   RouterEvents NONE = new RouterEvents() {};
 
+  /** A downlink's handshake completed over {@code transport} (its provider's name). */
+  default void downlinkOpened(String transport) {}
+
+  /** A downlink that had opened is gone (closed by either side, replaced, or kicked). */
+  default void downlinkClosed(String transport) {}
+
+  /** An uplink was authenticated over {@code transport}. */
+  default void uplinkOpened(String transport) {}
+
   /** A handshake refused: a bad token, a bad Hello, too many devices, the store unreachable. */
   default void handshakeRefused(Role role, ErrorCode code) {}
 

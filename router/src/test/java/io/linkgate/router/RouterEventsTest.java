@@ -89,4 +89,35 @@ class RouterEventsTest {
             "room 1",
             "resumed false");
   }
+
+  @Test
+  void downlinksOpenedAndClosedAndUplinksOpenedAreReportedWithTheirTransport() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    RouterEvents events =
+        new RouterEvents() {
+          @Override
+          public void downlinkOpened(String transport) {
+            seen.add("down+ " + transport);
+          }
+
+          @Override
+          public void downlinkClosed(String transport) {
+            seen.add("down- " + transport);
+          }
+
+          @Override
+          public void uplinkOpened(String transport) {
+            seen.add("up " + transport);
+          }
+        };
+    try (Router router = Fixtures.router().events(events).build()) {
+      DownlinkSession first = connect(router, "bob", "phone", 0, new RecordingChannel());
+      DownlinkSession second = connect(router, "bob", "phone", 0, new RecordingChannel()); // replaces the first
+      first.onClosed(); // the replaced one counts as closed once its transport reports the close
+      Fixtures.uplink(router, "bob", "phone");
+      second.onClosed();
+      second.onClosed(); // a second report changes nothing
+      assertThat(seen).containsExactly("down+ test", "down+ test", "down- test", "up test", "down- test");
+    }
+  }
 }

@@ -82,6 +82,8 @@ class OpsListenerTest {
         String metrics = get(node, "/metrics", null).body();
         assertThat(metrics)
             .contains("linkgate_downlinks_open 2.0")
+            .contains("linkgate_connections_open{role=\"downlink\",transport=\"tcp\"} 2.0")
+            .contains("linkgate_connections_opened_total{role=\"uplink\",transport=\"tcp\"}")
             .contains("linkgate_sends_accepted_total 1.0")
             .contains("linkgate_pushes_stored_total 2.0") // bob's, and alice's own copy
             .contains("linkgate_send_latency_seconds_bucket")

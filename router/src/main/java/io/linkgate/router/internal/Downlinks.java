@@ -101,7 +101,7 @@ final class Downlinks {
                   ErrorCode.RATE_LIMITED,
                   "too many devices connected for this user (limit " + maxDevices + ")"));
         }
-        s = new LocalDownlink(u, deviceId, sessionIds.next(), channel, this);
+        s = new LocalDownlink(u, deviceId, sessionIds.next(), info.transport(), channel, this);
         if (old != null) {
           u.remove(old);
           old.replaced = true;
@@ -170,6 +170,7 @@ final class Downlinks {
     GatewayException failure = null;
     boolean fill = false;
     boolean paced = false;
+    boolean opened = false;
     long acked = 0;
     synchronized (u) {
       if (err != null) {
@@ -207,6 +208,8 @@ final class Downlinks {
         acked = s.acked;
         if (s.state == LocalDownlink.HANDSHAKING) {
           s.state = LocalDownlink.LIVE;
+          s.opened = true;
+          opened = true;
           if (s.wanted > s.lastDelivered) {
             s.filling = true;
             fill = !paced;
@@ -223,6 +226,9 @@ final class Downlinks {
       recordAck(s, acked);
     }
     events.resumed(slice.complete());
+    if (opened) {
+      events.downlinkOpened(s.transport);
+    }
     log.debug(
         "{} open: last_seq {}, resumed {} from {}, replayed {}",
         s, slice.lastSeq(), slice.complete(), resumeFrom, slice.pushes().size());
@@ -513,7 +519,10 @@ final class Downlinks {
     LocalUser u = s.user;
     boolean removed;
     boolean retired = false;
+    boolean wasOpened;
     synchronized (u) {
+      wasOpened = s.opened;
+      s.opened = false;
       s.state = LocalDownlink.DEAD;
       removed = u.remove(s);
       if (removed && u.sessions().length == 0) {
@@ -526,6 +535,9 @@ final class Downlinks {
     }
     if (retired) {
       users.remove(u.userId, u);
+    }
+    if (wasOpened) {
+      events.downlinkClosed(s.transport);
     }
     Set<String> held = s.markReleased();
     if (held == null) {

@@ -150,6 +150,7 @@ public final class Engine implements NoticeBus.Listener {
                           .setUserId(identity.userId())
                           .setHeartbeatMs(info.heartbeatMs())
                           .build();
+                  config.events().uplinkOpened(info.transport());
                   return new Uplink(this, identity, hello.getDeviceId(), welcome);
                 }),
         Role.UPLINK);

@@ -28,6 +28,10 @@ final class LocalDownlink implements DownlinkSession {
   final LocalUser user;
   final String deviceId;
   final String sessionId;
+  /** The transport's name, for metrics (one shared string per transport). */
+  final String transport;
+  /** Set once the handshake completed, so that only opened downlinks count as closed. Guarded by user. */
+  boolean opened;
   final DownlinkChannel channel;
   private final Downlinks owner;
 
@@ -45,7 +49,9 @@ final class LocalDownlink implements DownlinkSession {
   private Set<String> rooms;
   private boolean released;
 
-  LocalDownlink(LocalUser user, String deviceId, String sessionId, DownlinkChannel channel, Downlinks owner) {
+  LocalDownlink(
+      LocalUser user, String deviceId, String sessionId, String transport, DownlinkChannel channel, Downlinks owner) {
+    this.transport = transport;
     this.user = user;
     this.deviceId = deviceId;
     this.sessionId = sessionId;

@@ -29,8 +29,17 @@ public final class MicrometerRouterEvents implements RouterEvents {
   private final Counter pushesStored;
   private final Counter roomMessages;
   private final Counter roomDeliveries;
+  private final MeterRegistry registry;
+  /** Per transport: downlinks open now. Transports are the few configured ones: a bounded label. */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> open =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> downlinksOpened =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> uplinksOpened =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public MicrometerRouterEvents(MeterRegistry registry) {
+    this.registry = registry;
     for (ErrorCode code : ErrorCode.values()) {
       if (code == ErrorCode.UNRECOGNIZED) {
         continue;
@@ -73,6 +82,48 @@ public final class MicrometerRouterEvents implements RouterEvents {
     return Counter.builder("linkgate.resumes")
         .description("downlink handshakes, by whether the inbox still held everything asked for")
         .tag("complete", complete)
+        .register(registry);
+  }
+
+  @Override
+  public void downlinkOpened(String transport) {
+    openGauge(transport).incrementAndGet();
+    downlinksOpened.computeIfAbsent(transport, t -> openedCounter("downlink", t)).increment();
+  }
+
+  @Override
+  public void downlinkClosed(String transport) {
+    openGauge(transport).decrementAndGet();
+  }
+
+  @Override
+  public void uplinkOpened(String transport) {
+    uplinksOpened.computeIfAbsent(transport, t -> openedCounter("uplink", t)).increment();
+  }
+
+  private java.util.concurrent.atomic.AtomicInteger openGauge(String transport) {
+    java.util.concurrent.atomic.AtomicInteger n = open.get(transport);
+    if (n != null) {
+      return n;
+    }
+    return open.computeIfAbsent(
+        transport,
+        t -> {
+          java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+          io.micrometer.core.instrument.Gauge.builder("linkgate.connections.open", count, java.util.concurrent.atomic.AtomicInteger::get)
+              .description("downlinks open now, by transport")
+              .tag("transport", t)
+              .tag("role", "downlink")
+              .register(registry);
+          return count;
+        });
+  }
+
+  private Counter openedCounter(String role, String transport) {
+    return Counter.builder("linkgate.connections.opened")
+        .description("connections that completed their handshake, by transport and role")
+        .tag("transport", transport)
+        .tag("role", role)
         .register(registry);
   }
 
