@@ -229,9 +229,16 @@ final class Downlinks {
     if (opened) {
       events.downlinkOpened(s.transport);
     }
-    log.debug(
-        "{} open: last_seq {}, resumed {} from {}, replayed {}",
-        s, slice.lastSeq(), slice.complete(), resumeFrom, slice.pushes().size());
+    // Key-value pairs, so that structured logs carry the session's identity as fields: one grep
+    // (or one query) follows a session.
+    log.atDebug()
+        .addKeyValue("session", s.sessionId)
+        .addKeyValue("user", u.userId)
+        .addKeyValue("device", s.deviceId)
+        .addKeyValue("transport", s.transport)
+        .addKeyValue("remote", info.remoteAddress())
+        .log("{} open: last_seq {}, resumed {} from {}, replayed {}",
+            s, slice.lastSeq(), slice.complete(), resumeFrom, slice.pushes().size());
     result.complete(s);
     if (fill) {
       fill(s);
@@ -553,7 +560,12 @@ final class Downlinks {
               }
             });
     sessionsChanged.accept(u.userId);
-    log.debug("{} closed", s);
+    log.atDebug()
+        .addKeyValue("session", s.sessionId)
+        .addKeyValue("user", u.userId)
+        .addKeyValue("device", s.deviceId)
+        .addKeyValue("transport", s.transport)
+        .log("{} closed", s);
   }
 
   /** Refuses new downlinks and closes every local one with {@code lastFrame} (null for none). */
