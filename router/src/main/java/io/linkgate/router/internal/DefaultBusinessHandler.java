@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionStage;
  * The SendAck is returned once the pushes are in the inboxes.
  */
 final class DefaultBusinessHandler implements BusinessHandler {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DefaultBusinessHandler.class);
   private static final String USER = "user:";
   private static final String ROOM = "room:";
 
@@ -41,6 +42,14 @@ final class DefaultBusinessHandler implements BusinessHandler {
     String msgId = engine.nextMsgId();
     long now = engine.clock().millis();
     Message message = new Message(sender, to, send.getPayload(), send.getHeadersMap());
+    if (log.isDebugEnabled()) {
+      // The W3C trace context rides in the headers to every delivery; the log line carries it too.
+      log.atDebug()
+          .addKeyValue("trace", send.getHeadersOrDefault("traceparent", ""))
+          .addKeyValue("user", sender)
+          .addKeyValue("device", ctx.deviceId())
+          .log("send {} as {} to {}", send.getClientMsgId(), msgId, Engine.abbreviate(to));
+    }
     CompletionStage<?> done;
     if (to.startsWith(USER) && to.length() > USER.length()) {
       String target = to.substring(USER.length());
