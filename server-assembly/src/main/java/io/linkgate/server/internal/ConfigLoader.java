@@ -6,12 +6,14 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.linkgate.server.ConfigException;
 import io.linkgate.server.LinkgateConfig;
@@ -23,19 +25,39 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * Reads the YAML configuration strictly: kebab-case keys, no unknown key, durations such as
- * {@code 10s}. Turns Jackson's errors into messages for operators: where, what is wrong, what is
- * accepted there.
+ * {@code 10s}; {@code LINKGATE_*} environment variables over it ({@link ConfigEnvironment}). Turns
+ * Jackson's errors into messages for operators: where, what is wrong, what is accepted there.
  */
 public final class ConfigLoader {
   private static final ObjectMapper MAPPER = newMapper();
+  private static final ConfigKeys KEYS = ConfigKeys.of(MAPPER, LinkgateConfig.class);
+  private static final Pattern LINE = Pattern.compile(" \\(line \\d+\\)");
 
   private ConfigLoader() {}
 
+  /** Every key the file may hold, as binding sees them. */
+  static ConfigKeys keys() {
+    return KEYS;
+  }
+
   public static LinkgateConfig load(Path file) {
+    return load(file, ConfigEnvironment.none());
+  }
+
+  /**
+   * Reads {@code file} (null: no file, every default) with the keys {@code environment} sets over
+   * it. Fails exactly as the file alone would, and names the variable when a value from the
+   * environment is the wrong one.
+   */
+  public static LinkgateConfig load(Path file, ConfigEnvironment environment) {
+    if (file == null) {
+      return parse("", "environment", environment);
+    }
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -44,25 +66,67 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
-    return parse(text, file.toString());
+    return parse(text, file.toString(), environment);
   }
 
   public static LinkgateConfig parse(String yaml, String source) {
-    try (JsonParser parser = MAPPER.createParser(yaml)) {
-      if (parser.nextToken() == null) {
-        return LinkgateConfig.defaults(); // empty, or only comments
+    return parse(yaml, source, ConfigEnvironment.none());
+  }
+
+  /**
+   * Parses {@code yaml}, then sets the environment's keys in the parsed tree before binding it, so
+   * a value from the environment is checked exactly as one from the file.
+   */
+  public static LinkgateConfig parse(String yaml, String source, ConfigEnvironment environment) {
+    if (environment.isEmpty()) {
+      return bind(yaml, source, environment); // straight from the text: errors keep their line
+    }
+    try {
+      return bind(yaml, source, environment);
+    } catch (ConfigException withEnvironment) {
+      // Bound from a tree, errors have no line. When the file alone fails the same way, say its line.
+      try {
+        bind(yaml, source, ConfigEnvironment.none());
+      } catch (ConfigException fileAlone) {
+        if (LINE.matcher(fileAlone.getMessage()).replaceFirst("").equals(withEnvironment.getMessage())) {
+          throw fileAlone;
+        }
       }
-      LinkgateConfig config = MAPPER.readValue(parser, LinkgateConfig.class);
+      throw withEnvironment;
+    }
+  }
+
+  private static LinkgateConfig bind(String yaml, String source, ConfigEnvironment environment) {
+    try (JsonParser parser = MAPPER.createParser(yaml)) {
+      LinkgateConfig config;
+      if (environment.isEmpty()) {
+        if (parser.nextToken() == null) {
+          return LinkgateConfig.defaults(); // empty, or only comments
+        }
+        config = MAPPER.readValue(parser, LinkgateConfig.class);
+      } else {
+        JsonNode tree = parser.nextToken() == null ? null : MAPPER.readTree(parser);
+        if (tree == null || tree.isNull() || tree.isMissingNode()) {
+          tree = MAPPER.createObjectNode();
+        }
+        if (tree instanceof ObjectNode root) {
+          environment.applyTo(root);
+        } // else not a mapping: binding reports it, as it would without the environment
+        try (JsonParser merged = MAPPER.treeAsTokens(tree)) {
+          config = MAPPER.readValue(merged, LinkgateConfig.class);
+        }
+      }
       return config == null ? LinkgateConfig.defaults() : config; // a document that is just null
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(unknownKey(e, source));
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new ConfigException(
-          source + ": invalid " + where(e.getPath()) + line(e) + ": " + cause.getMessage());
+          source + ": invalid " + where(e.getPath()) + line(e) + environment.note(dotted(e.getPath())) + ": "
+              + cause.getMessage());
     } catch (JsonMappingException e) {
       throw new ConfigException(
-          source + ": bad value for " + where(e.getPath()) + line(e) + ": "
+          source + ": bad value for " + where(e.getPath()) + line(e) + environment.note(dotted(e.getPath())) + ": "
               + firstLine(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
       throw new ConfigException(source + ": not valid YAML" + line(e) + ": " + firstLine(e.getOriginalMessage()));
