@@ -122,7 +122,8 @@ class OpsListenerTest {
         assertThat(info.body()).contains("\"id\":\"test-node\"").contains("\"downlinks\":1").contains("\"store\":\"memory");
 
         HttpResponse<String> devices = get(node, "/admin/v1/users/bob", ADMIN_TOKEN);
-        assertThat(devices.body()).contains("\"online\":true").contains("\"device\":\"bob-device\"").contains("\"node\":\"test-node\"");
+        assertThat(devices.body()).contains("\"online\":true").contains("\"device\":\"bob-device\"").contains("\"node\":\"test-node\"")
+            .contains("\"transport\":\"tcp\"").contains("\"connected_since\":\"20");
 
         HttpResponse<String> pushed = post(node, "/admin/v1/users/bob/push", "{\"text\":\"maintenance at 10\"}");
         assertThat(pushed.statusCode()).isEqualTo(200);

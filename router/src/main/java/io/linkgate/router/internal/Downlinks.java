@@ -126,7 +126,7 @@ final class Downlinks {
     String clientEpoch = hello.getResumeEpoch();
     CompletableFuture<DownlinkSession> result = new CompletableFuture<>();
     registry
-        .register(new DeviceSession(userId, deviceId, s.sessionId, nodeId, 0))
+        .register(new DeviceSession(userId, deviceId, s.sessionId, nodeId, 0, s.transport, System.currentTimeMillis()))
         .thenCompose(v -> inboxes.readAfter(userId, requested))
         .thenCompose(slice -> restartIfEpochChanged(userId, clientEpoch, requested, slice))
         .whenComplete(

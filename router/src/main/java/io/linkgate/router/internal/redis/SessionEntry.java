@@ -3,31 +3,33 @@ package io.linkgate.router.internal.redis;
 import io.linkgate.router.DeviceSession;
 
 /**
- * A device's registry entry as stored in the user's sessions hash: {@code
- * <session id>\t<node id>\t<acked seq>}, field = device id. The scripts read the node and the acked
- * seq out of it, so the layout is shared with them.
+ * A device's registry entry as stored in the user's sessions hash: {@code <session id>\t<node
+ * id>\t<transport>\t<connected at ms>\t<acked seq>}, field = device id. The scripts read the
+ * session (first), the node (second) and the acked seq (last) out of it, so those places are
+ * shared with them; an entry of the older three-field layout still reads.
  */
 final class SessionEntry {
   private SessionEntry() {}
 
   static byte[] encode(DeviceSession s) {
-    return Redis.utf8(s.sessionId() + '\t' + s.nodeId() + '\t' + s.ackedSeq());
+    return Redis.utf8(
+        s.sessionId() + '\t' + s.nodeId() + '\t' + s.transport() + '\t' + s.connectedAtMs() + '\t' + s.ackedSeq());
   }
 
   /** @return the session, or null for an entry this version cannot read */
   static DeviceSession decode(String userId, String deviceId, byte[] value) {
-    String v = Redis.utf8(value);
-    int a = v.indexOf('\t');
-    int b = a < 0 ? -1 : v.indexOf('\t', a + 1);
-    if (a <= 0 || b < 0) {
-      return null;
-    }
+    String[] f = Redis.utf8(value).split("\t", -1);
     try {
-      long acked = Long.parseLong(v.substring(b + 1));
-      return new DeviceSession(userId, deviceId, v.substring(0, a), v.substring(a + 1, b), acked);
+      if (f.length == 3 && !f[0].isEmpty()) {
+        return new DeviceSession(userId, deviceId, f[0], f[1], Long.parseLong(f[2]));
+      }
+      if (f.length == 5 && !f[0].isEmpty()) {
+        return new DeviceSession(userId, deviceId, f[0], f[1], Long.parseLong(f[4]), f[2], Long.parseLong(f[3]));
+      }
     } catch (NumberFormatException e) {
-      return null;
+      // fall through: unreadable
     }
+    return null;
   }
 
   static void checkId(String what, String id) {

@@ -135,7 +135,14 @@ final class AdminApi {
     return node.router().sessionsOf(user).thenApply(sessions -> {
       List<Map<String, Object>> out = new ArrayList<>();
       for (DeviceSession s : sessions) {
-        out.add(Map.of("device", s.deviceId(), "node", s.nodeId(), "session", s.sessionId(), "acked_seq", s.ackedSeq()));
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("device", s.deviceId());
+        d.put("node", s.nodeId());
+        d.put("transport", s.transport());
+        d.put("connected_since", s.connectedAtMs() == 0 ? null : Instant.ofEpochMilli(s.connectedAtMs()).toString());
+        d.put("session", s.sessionId());
+        d.put("acked_seq", s.ackedSeq());
+        out.add(d);
       }
       return Map.of("user", user, "online", !out.isEmpty(), "devices", out);
     });
