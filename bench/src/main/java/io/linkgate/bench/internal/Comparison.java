@@ -19,6 +19,8 @@ public final class Comparison {
   private final List<Double> linkgate = new ArrayList<>();
   private final List<Double> raw = new ArrayList<>();
   private final Map<String, Object> notes = new LinkedHashMap<>();
+  private String subjectKey = "linkgate";
+  private String baselineKey = "raw";
 
   public Comparison(String name, String unit, int connections, boolean higherIsBetter, Double target) {
     this.name = name;
@@ -26,6 +28,13 @@ public final class Comparison {
     this.connections = connections;
     this.higherIsBetter = higherIsBetter;
     this.target = target;
+  }
+
+  /** Names the two sides in the JSON (default {@code linkgate} and {@code raw}); returns this. */
+  public Comparison jsonKeys(String subject, String baseline) {
+    this.subjectKey = subject;
+    this.baselineKey = baseline;
+    return this;
   }
 
   public void add(boolean isLinkgate, double value) {
@@ -105,8 +114,8 @@ public final class Comparison {
     m.put("name", name);
     m.put("unit", unit);
     m.put("connections", connections);
-    m.put("linkgate", Map.of("runs", linkgate, "median", linkgateMedian()));
-    m.put("raw", Map.of("runs", raw, "median", rawMedian()));
+    m.put(subjectKey, Map.of("runs", linkgate, "median", linkgateMedian()));
+    m.put(baselineKey, Map.of("runs", raw, "median", rawMedian()));
     m.put("ratio", ratio());
     m.put("target", target == null ? null : targetText());
     m.put("pass", target == null ? null : pass());

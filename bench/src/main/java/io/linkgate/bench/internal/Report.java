@@ -14,10 +14,12 @@ import java.util.Map;
 /** Writes {@code <date>-<benchmark>.json} and {@code <date>-<benchmark>.md}. */
 public final class Report {
   private final String title;
+  private final String subject;
   private final String baseline;
   private final Map<String, Object> header = new LinkedHashMap<>();
   private final List<Comparison> comparisons = new ArrayList<>();
   private final List<String> footnotes = new ArrayList<>();
+  private final List<String> sections = new ArrayList<>();
   private boolean spreads;
 
   /** The push benchmark's report: Linkgate beside raw Netty. */
@@ -30,7 +32,17 @@ public final class Report {
    * @param baseline what the baseline column is called
    */
   public Report(String title, String baseline) {
+    this(title, "Linkgate", baseline);
+  }
+
+  /**
+   * @param title the markdown heading, before the date
+   * @param subject what the measured column is called
+   * @param baseline what the baseline column is called
+   */
+  public Report(String title, String subject, String baseline) {
     this.title = title;
+    this.subject = subject;
     this.baseline = baseline;
   }
 
@@ -41,6 +53,11 @@ public final class Report {
   /** A paragraph for the end of the markdown (what ran beside, what was odd). */
   public void footnote(String text) {
     footnotes.add(text);
+  }
+
+  /** A block of markdown (a heading and a table, say) for after the main table. */
+  public void section(String markdown) {
+    sections.add(markdown);
   }
 
   /** Adds each side's lowest and highest run to the markdown table. */
@@ -75,10 +92,10 @@ public final class Report {
     StringBuilder sb = new StringBuilder();
     sb.append("# ").append(title).append(", ").append(header.getOrDefault("date", "")).append("\n\n");
     sb.append("Medians over runs (").append(header.getOrDefault("runs", "?"))
-        .append("); ratio = Linkgate / ").append(baseline)
+        .append("); ratio = ").append(subject).append(" / ").append(baseline)
         .append(", both measured in the same run.\n\n");
-    sb.append("| scenario | connections | Linkgate | ").append(baseline)
-        .append(" | ratio | target | result |").append(spreads ? " Linkgate runs | baseline runs |" : "")
+    sb.append("| scenario | connections | ").append(subject).append(" | ").append(baseline)
+        .append(" | ratio | target | result |").append(spreads ? " " + subject + " runs | baseline runs |" : "")
         .append("\n");
     sb.append("|---|---:|---:|---:|---:|---|---|").append(spreads ? "---:|---:|" : "").append("\n");
     for (Comparison c : comparisons) {
@@ -94,6 +111,9 @@ public final class Report {
         sb.append(' ').append(range(c.linkgateRuns())).append(" | ").append(range(c.rawRuns())).append(" |");
       }
       sb.append('\n');
+    }
+    for (String section : sections) {
+      sb.append("\n").append(section.strip()).append("\n");
     }
     Object setup = header.get("setup");
     if (setup != null) {
@@ -114,7 +134,8 @@ public final class Report {
     return fmt(lo) + " - " + fmt(hi);
   }
 
-  private static String fmt(double v) {
+  /** A figure as the tables print it: no decimals from 100 on, one below. */
+  public static String fmt(double v) {
     if (Double.isNaN(v)) {
       return "n/a";
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The server process. The driver starts it with the same class path, reads {@code @@ READY}, then
@@ -83,6 +84,16 @@ public final class ServerMain {
    * @param readyExtras more {@code key=value} pairs for the READY line, or empty
    */
   public static void serve(PushTarget target, String readyExtras) throws Exception {
+    serve(target, readyExtras, null);
+  }
+
+  /**
+   * As {@link #serve(PushTarget, String)}, with more commands: a command this loop does not know
+   * goes to {@code extra} (its words, split on spaces), which returns the reply's {@code key=value}
+   * pairs, or null for an unknown command.
+   */
+  public static void serve(PushTarget target, String readyExtras, Function<String[], String> extra)
+      throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     out.println("@@ READY port=" + target.port() + " pid=" + ProcessHandle.current().pid()
         + " maxFiles=" + maxFiles() + " epoll=" + (NettyIo.epoll() ? 1 : 0)
@@ -113,7 +124,10 @@ public final class ServerMain {
             out.println("@@ bye=1");
             System.exit(0);
           }
-          default -> out.println("@@ error=unknown_command");
+          default -> {
+            String reply = extra == null ? null : extra.apply(c);
+            out.println(reply == null ? "@@ error=unknown_command" : "@@ " + reply);
+          }
         }
       } catch (RuntimeException e) {
         System.err.println("command failed: " + line + ": " + e);

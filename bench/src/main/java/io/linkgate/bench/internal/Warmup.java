@@ -2,6 +2,7 @@ package io.linkgate.bench.internal;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -35,14 +36,24 @@ public final class Warmup {
    */
   public static Result untilJitQuiet(
       ServerProcess server, Step step, int minSteps, Duration max, double quietShare) throws Exception {
+    return untilJitQuiet(List.of(server), step, minSteps, max, quietShare);
+  }
+
+  /**
+   * As {@link #untilJitQuiet(ServerProcess, Step, int, Duration, double)} for work that runs in
+   * several processes (a push on one gateway delivered by another): their compile times add up.
+   */
+  public static Result untilJitQuiet(
+      List<ServerProcess> servers, Step step, int minSteps, Duration max, double quietShare)
+      throws Exception {
     long start = System.nanoTime();
     int steps = 0;
     while (true) {
-      long jit0 = jit(server);
+      long jit0 = jit(servers);
       long t0 = System.nanoTime();
       step.run();
       steps++;
-      double share = (jit(server) - jit0) / ((System.nanoTime() - t0) / 1e6);
+      double share = (jit(servers) - jit0) / ((System.nanoTime() - t0) / 1e6);
       double seconds = (System.nanoTime() - start) / 1e9;
       boolean quiet = share < quietShare;
       if (steps >= minSteps && (quiet || seconds * 1e9 > max.toNanos())) {
@@ -52,7 +63,11 @@ public final class Warmup {
   }
 
   /** Compilation time so far, in milliseconds (0 where the JVM does not tell: no waiting then). */
-  private static long jit(ServerProcess server) throws IOException {
-    return Math.max(0, server.call("JIT", Duration.ofSeconds(10)).get("jit"));
+  private static long jit(List<ServerProcess> servers) throws IOException {
+    long sum = 0;
+    for (ServerProcess server : servers) {
+      sum += Math.max(0, server.call("JIT", Duration.ofSeconds(10)).get("jit"));
+    }
+    return sum;
   }
 }
