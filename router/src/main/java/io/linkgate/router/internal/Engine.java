@@ -308,7 +308,7 @@ public final class Engine implements NoticeBus.Listener {
    * so room is left for the largest one; the frame wrapper adds a tag and a length.
    */
   private GatewayException checkDeliverable(Push.Builder push) {
-    int frameBytes = push.buildPartial().getSerializedSize() + MAX_SEQ_FIELD_BYTES + FRAME_WRAPPER_BYTES;
+    int frameBytes = PushSize.withoutSeq(push) + MAX_SEQ_FIELD_BYTES + FRAME_WRAPPER_BYTES;
     if (frameBytes <= config.maxFrameBytes()) {
       return null;
     }

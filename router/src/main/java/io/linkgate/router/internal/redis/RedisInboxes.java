@@ -24,9 +24,23 @@ final class RedisInboxes implements Inboxes {
   private static final RedisScript READ = RedisScript.named("read");
 
   private final RedisContext redis;
+  /**
+   * Epoch candidates: a random prefix drawn once per store, then a counter. Only a user's first
+   * append (or the first after Redis lost its keys) uses one, but every call offers one, so it must
+   * be cheap; unique across nodes and restarts, it can never bring a lost seq space back.
+   */
+  private final String epochPrefix = Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36) + ".";
+  private final java.util.concurrent.atomic.AtomicLong epochs = new java.util.concurrent.atomic.AtomicLong();
+  private final byte[] capacityArg;
+  private final byte[] ttlArg;
+  private final byte[] channelPrefixArg;
+  private volatile byte[] nodeArg;
 
   RedisInboxes(RedisContext redis) {
     this.redis = redis;
+    this.capacityArg = Redis.decimal(redis.options().inboxCapacity());
+    this.ttlArg = Redis.decimal(redis.options().inboxIdleTtl().toMillis());
+    this.channelPrefixArg = Redis.utf8(redis.keys().nodeChannelPrefix());
   }
 
   @Override
@@ -60,10 +74,10 @@ final class RedisInboxes implements Inboxes {
     RedisKeys keys = redis.keys();
     byte[][] args = new byte[6 + pushes.size()][];
     args[0] = Redis.utf8(newEpoch());
-    args[1] = Redis.decimal(redis.options().inboxCapacity());
-    args[2] = Redis.decimal(redis.options().inboxIdleTtl().toMillis());
-    args[3] = Redis.utf8(redis.nodeId());
-    args[4] = Redis.utf8(keys.nodeChannelPrefix());
+    args[1] = capacityArg;
+    args[2] = ttlArg;
+    args[3] = node();
+    args[4] = channelPrefixArg;
     args[5] = Redis.lengthPrefixed(Redis.utf8(userId));
     for (int i = 0; i < pushes.size(); i++) {
       // Without its seq: the script appends the seq field once it has assigned it.
@@ -97,7 +111,7 @@ final class RedisInboxes implements Inboxes {
             k,
             Redis.utf8(newEpoch()),
             Redis.decimal(after),
-            Redis.decimal(redis.options().inboxIdleTtl().toMillis()));
+            ttlArg);
     return Redis.unavailableOnFailure(reply, "could not read the inbox")
         .thenApply(r -> slice(after, r));
   }
@@ -127,7 +141,16 @@ final class RedisInboxes implements Inboxes {
     }
   }
 
-  private static String newEpoch() {
-    return Long.toUnsignedString(RANDOM.nextLong(), 36);
+  private String newEpoch() {
+    return epochPrefix + Long.toString(epochs.incrementAndGet(), 36);
+  }
+
+  private byte[] node() {
+    byte[] n = nodeArg;
+    if (n == null) {
+      n = Redis.utf8(redis.nodeId());
+      nodeArg = n;
+    }
+    return n;
   }
 }
