@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * TransportBindings}), with limits sized for the benchmark rather than for hostile clients.
  */
 public final class LinkgateNode implements PushTarget {
+  /** {@code -Dlinkgate.bench.metrics=true} (through {@code --server-jvm}): the router counts into Micrometer. */
+  public static final String METRICS_PROPERTY = "linkgate.bench.metrics";
+
   private final Router router;
   private final DownlinkTransport transport;
   private final String[] userIds;
@@ -36,12 +39,19 @@ public final class LinkgateNode implements PushTarget {
       String host, byte[] secret, int maxUsers, int inboxCapacity, int outboundQueueBytes,
       Map<String, String> transportOptions, String from)
       throws IOException {
-    this.router =
+    Router.Builder builder =
         Router.builder()
             .nodeId("bench")
             .authenticator(new Hs256Authenticator(secret))
-            .inboxCapacity(inboxCapacity)
-            .build();
+            .inboxCapacity(inboxCapacity);
+    if (Boolean.getBoolean(METRICS_PROPERTY)) {
+      // The node's own metrics, as the assembly wires them: to measure what they cost the push path.
+      builder.events(
+          new io.linkgate.server.internal.ops.MicrometerRouterEvents(
+              new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                  io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)));
+    }
+    this.router = builder.build();
     Injector injector = Guice.createInjector(new TcpTransportProvider().module());
     Map<String, DownlinkTransport.Factory> factories =
         injector.getInstance(Key.get(new TypeLiteral<Map<String, DownlinkTransport.Factory>>() {}));
