@@ -10,9 +10,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.linkgate.api.transport.TransportProvider;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,7 +106,7 @@ class DistributionIT {
     ObjectNode config = (ObjectNode) YAML.readTree(effective);
     movePorts(config, ports);
     config.withObjectProperty("auth").put("secret", SECRET);
-    int probePort = freePort();
+    int probePort = LoopbackPorts.free();
     ports.add(probePort);
     ObjectNode probe = ((ArrayNode) config.path("transports").path("downlink")).addObject();
     probe.put("transport", ProbeTransportPlugin.NAME);
@@ -133,7 +130,7 @@ class DistributionIT {
       node.destroy(); // SIGTERM: the graceful drain
       assertThat(node.waitFor(20, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
       assertThat(node.exitValue()).as(Files.readString(log)).isZero();
-      assertThat(ports).noneMatch(DistributionIT::accepts);
+      assertThat(ports).noneMatch(LoopbackPorts::accepts);
     } finally {
       node.destroyForcibly();
     }
@@ -186,12 +183,12 @@ class DistributionIT {
       for (String name : object.properties().stream().map(Map.Entry::getKey).toList()) {
         JsonNode value = object.get(name);
         if (name.equals("port") && value.isInt() && value.asInt() > 0) {
-          int port = freePort();
+          int port = LoopbackPorts.free();
           moved.add(port);
           object.put(name, port);
         } else if (name.equals("ports") && value instanceof ArrayNode list) {
           for (int i = 0; i < list.size(); i++) {
-            int port = freePort();
+            int port = LoopbackPorts.free();
             moved.add(port);
             list.set(i, list.numberNode(port));
           }
@@ -226,7 +223,7 @@ class DistributionIT {
 
   private static void awaitListening(Process node, List<Integer> ports, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!ports.stream().allMatch(DistributionIT::accepts)) {
+    while (!ports.stream().allMatch(LoopbackPorts::accepts)) {
       if (!node.isAlive()) {
         throw new AssertionError("the node exited (" + node.exitValue() + "):\n" + Files.readString(log));
       }
@@ -237,19 +234,5 @@ class DistributionIT {
     }
   }
 
-  private static boolean accepts(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    }
-  }
 }

@@ -4,9 +4,6 @@ import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Role;
 import io.linkgate.client.Endpoints;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +33,7 @@ final class GatewayProcess implements AutoCloseable {
   /** @param extraYaml more top-level configuration (for example a {@code sends:} block) */
   static GatewayProcess start(String nodeId, String redisUri, String extraYaml) throws IOException {
     Path dir = Files.createTempDirectory("linkgate-" + nodeId);
-    GatewayProcess g = new GatewayProcess(nodeId, freePort(), freePort(), dir.resolve("node.log"));
+    GatewayProcess g = new GatewayProcess(nodeId, LoopbackPorts.free(), LoopbackPorts.free(), dir.resolve("node.log"));
     Path config = dir.resolve("linkgate.yaml");
     Files.writeString(
         config,
@@ -94,7 +91,7 @@ final class GatewayProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IOException("gateway " + nodeId + " exited at start:\n" + Files.readString(log));
       }
-      if (accepts(downlinkPort) && accepts(uplinkPort)) {
+      if (LoopbackPorts.accepts(downlinkPort) && LoopbackPorts.accepts(uplinkPort)) {
         return;
       }
       try {
@@ -107,21 +104,7 @@ final class GatewayProcess implements AutoCloseable {
     throw new IOException("gateway " + nodeId + " did not listen within 30 s:\n" + Files.readString(log));
   }
 
-  private static boolean accepts(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    }
-  }
 
   /** The endpoints of {@code nodes} for {@code role}, starting with the {@code first}-th. */
   static List<Endpoint> rotated(List<GatewayProcess> nodes, int first, Role role) {

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linkgate.api.proto.Role;
 import io.linkgate.client.LinkgateClient;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +22,8 @@ class StructuredLogsTest {
   @Test
   void everyLineIsAJsonEventAndSessionEventsCarryTheSessionsFields() throws Exception {
     Path dir = Files.createTempDirectory("linkgate-json-logs");
-    int down = freePort();
-    int up = freePort();
+    int down = LoopbackPorts.free();
+    int up = LoopbackPorts.free();
     Path config = dir.resolve("node.yaml");
     Files.writeString(config, """
         node-id: json-node
@@ -81,10 +79,4 @@ class StructuredLogsTest {
         .contains("\"session\":\"json-node-").contains("\"remote\"");
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    }
-  }
 }
