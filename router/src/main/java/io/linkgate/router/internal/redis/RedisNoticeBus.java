@@ -123,24 +123,19 @@ final class RedisNoticeBus implements NoticeBus {
 
   /** Tells the node holding {@code old} that the device's newer session elsewhere displaced it. */
   void sendDisplaced(io.linkgate.router.DeviceSession old) {
-    byte[] notice =
-        concat(
-            Redis.lengthPrefixed(Redis.utf8(old.userId())),
-            Redis.lengthPrefixed(Redis.utf8(old.deviceId())),
-            Redis.lengthPrefixed(new byte[0]),
-            Redis.lengthPrefixed(Redis.utf8(old.sessionId())));
-    redis.commands().publish(redis.keys().deviceChannel(old.nodeId()), notice);
+    publish(
+        redis.keys().deviceChannel(old.nodeId()),
+        "displacement",
+        Redis.utf8(old.userId()),
+        Redis.utf8(old.deviceId()),
+        new byte[0],
+        Redis.utf8(old.sessionId()));
   }
 
   @Override
   public CompletionStage<Void> sendDeviceFrame(String nodeId, String userId, String deviceId, Frame frame) {
-    byte[] notice =
-        concat(
-            Redis.lengthPrefixed(Redis.utf8(userId)),
-            Redis.lengthPrefixed(Redis.utf8(deviceId)),
-            Redis.lengthPrefixed(frame.toByteArray()));
-    return Redis.unavailableOnFailure(redis.commands().publish(redis.keys().deviceChannel(nodeId), notice), "device frame")
-        .thenApply(n -> null);
+    return publish(
+        redis.keys().deviceChannel(nodeId), "device frame", Redis.utf8(userId), Redis.utf8(deviceId), frame.toByteArray());
   }
 
   private void onRoomNotice(String room, byte[] message) {
@@ -162,13 +157,7 @@ final class RedisNoticeBus implements NoticeBus {
 
   @Override
   public CompletionStage<Void> sendUserPush(String nodeId, String userId, Push push, String epoch) {
-    byte[] notice =
-        concat(
-            Redis.lengthPrefixed(Redis.utf8(userId)),
-            Redis.lengthPrefixed(Redis.utf8(epoch)),
-            Redis.lengthPrefixed(push.toByteArray()));
-    return Redis.unavailableOnFailure(redis.commands().publish(redis.keys().nodeChannel(nodeId), notice), "notice")
-        .thenApply(n -> null);
+    return publish(redis.keys().nodeChannel(nodeId), "notice", Redis.utf8(userId), Redis.utf8(epoch), push.toByteArray());
   }
 
   @Override
@@ -190,9 +179,7 @@ final class RedisNoticeBus implements NoticeBus {
 
   @Override
   public CompletionStage<Void> publishRoom(String fromNodeId, String room, Push push) {
-    byte[] notice = concat(Redis.lengthPrefixed(Redis.utf8(fromNodeId)), Redis.lengthPrefixed(push.toByteArray()));
-    return Redis.unavailableOnFailure(redis.commands().publish(redis.keys().roomChannel(room), notice), "room notice")
-        .thenApply(n -> null);
+    return publish(redis.keys().roomChannel(room), "room notice", Redis.utf8(fromNodeId), push.toByteArray());
   }
 
   private static Push parse(byte[] bytes) {
@@ -201,6 +188,15 @@ final class RedisNoticeBus implements NoticeBus {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException("not a push", e);
     }
+  }
+
+  /** Publishes {@code fields}, each length-prefixed (see {@link Fields}), on {@code channel}. */
+  private CompletionStage<Void> publish(byte[] channel, String what, byte[]... fields) {
+    byte[][] framed = new byte[fields.length][];
+    for (int i = 0; i < fields.length; i++) {
+      framed[i] = Redis.lengthPrefixed(fields[i]);
+    }
+    return Redis.unavailableOnFailure(redis.commands().publish(channel, concat(framed)), what).thenApply(n -> null);
   }
 
   private static byte[] concat(byte[]... parts) {
