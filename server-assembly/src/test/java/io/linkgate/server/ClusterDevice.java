@@ -36,6 +36,8 @@ final class ClusterDevice implements AutoCloseable {
   final java.util.concurrent.atomic.AtomicLong slowestFailureMs = new java.util.concurrent.atomic.AtomicLong();
   volatile String firstEpoch;
   private final AtomicInteger sent = new AtomicInteger();
+  /** Sends not answered yet (retries included). */
+  final AtomicInteger inFlight = new AtomicInteger();
 
   ClusterDevice(String user, List<Endpoint> downlinks, List<Endpoint> uplinks) {
     this(user, downlinks, uplinks, 5);
@@ -81,6 +83,7 @@ final class ClusterDevice implements AutoCloseable {
   void sendTo(String to) {
     byte[] body = (user + "#" + sent.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
     long start = System.nanoTime();
+    inFlight.incrementAndGet();
     client
         .send("user:" + to, body)
         .whenComplete(
@@ -92,6 +95,7 @@ final class ClusterDevice implements AutoCloseable {
               } else {
                 acked.put(ack.getMsgId(), to);
               }
+              inFlight.decrementAndGet(); // last: a test waiting for 0 sees the outcome recorded
             });
   }
 

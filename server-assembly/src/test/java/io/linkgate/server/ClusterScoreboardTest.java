@@ -317,8 +317,8 @@ class ClusterScoreboardTest {
     void stopAndJoin() throws InterruptedException {
       running = false;
       join();
-      // let the last sends finish (retries included)
-      Thread.sleep(3000);
+      await().atMost(Duration.ofSeconds(20)).alias("every send answered (retries included)")
+          .until(() -> devices.stream().allMatch(d -> d.inFlight.get() == 0));
     }
   }
 }
