@@ -186,6 +186,11 @@ public final class Router implements SessionHandler, AutoCloseable {
     return engine.localRooms(offset, limit).stream().map(e -> new RoomMembers(e.getKey(), e.getValue())).toList();
   }
 
+  /** Room memberships on this router now, all rooms together (walks the rooms: not for hot paths). */
+  public long localRoomMemberCount() {
+    return engine.localRoomMemberCount();
+  }
+
   /** Rooms with at least one subscriber on this router now. */
   public int localRoomCount() {
     return engine.localRoomCount();

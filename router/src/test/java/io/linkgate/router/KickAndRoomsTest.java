@@ -39,6 +39,7 @@ class KickAndRoomsTest {
       assertThat(router.localRooms(0, 2))
           .containsExactly(new Router.RoomMembers("lobby", 2), new Router.RoomMembers("news", 1));
       assertThat(router.localRooms(2, 2)).containsExactly(new Router.RoomMembers("zoo", 1));
+      assertThat(router.localRoomMemberCount()).isEqualTo(4);
     }
   }
 

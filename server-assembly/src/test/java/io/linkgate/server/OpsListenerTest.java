@@ -88,6 +88,7 @@ class OpsListenerTest {
             .contains("linkgate_pushes_stored_total 2.0") // bob's, and alice's own copy
             .contains("linkgate_send_latency_seconds_bucket")
             .contains("linkgate_store_available 1.0")
+            .contains("linkgate_room_members 0.0")
             .contains("jvm_memory_used_bytes")
             .contains("process_uptime_seconds")
             .doesNotContain("bob")

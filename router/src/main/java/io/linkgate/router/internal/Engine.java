@@ -536,6 +536,10 @@ public final class Engine implements NoticeBus.Listener {
     return downlinks.count();
   }
 
+  public long localRoomMemberCount() {
+    return rooms.memberCount();
+  }
+
   public int localRoomCount() {
     return rooms.roomCount();
   }

@@ -116,6 +116,15 @@ final class Rooms {
     return members.size();
   }
 
+  /** Memberships on this node, all rooms together (a walk over the rooms: for scrapes, not pushes). */
+  long memberCount() {
+    long n = 0;
+    for (Set<LocalDownlink> set : members.values()) {
+      n += set.size();
+    }
+    return n;
+  }
+
   private void drop(LocalDownlink s, String room) {
     boolean[] emptied = {false};
     members.computeIfPresent(

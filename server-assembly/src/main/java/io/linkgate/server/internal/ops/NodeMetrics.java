@@ -27,6 +27,9 @@ public final class NodeMetrics {
     Gauge.builder("linkgate.rooms", router, Router::localRoomCount)
         .description("rooms with members on this node")
         .register(registry);
+    Gauge.builder("linkgate.room.members", router, Router::localRoomMemberCount)
+        .description("room memberships on this node, all rooms together")
+        .register(registry);
     Gauge.builder("linkgate.store.available", store, s -> s.isAvailable() ? 1 : 0)
         .description("1 while the store (Redis in a cluster) answers")
         .register(registry);
