@@ -1,19 +1,14 @@
 package io.linkgate.bench.cluster;
 
-import io.linkgate.api.FrameCodec;
-import io.linkgate.api.proto.Frame;
-import io.linkgate.api.proto.Hello;
-import io.linkgate.api.proto.Role;
+import io.linkgate.bench.internal.DownlinkHellos;
 import io.linkgate.bench.internal.Comparison;
 import io.linkgate.bench.internal.LoadClient;
 import io.linkgate.bench.internal.NettyIo;
-import io.linkgate.bench.internal.PushTarget;
 import io.linkgate.bench.internal.Report;
 import io.linkgate.bench.internal.RunInfo;
 import io.linkgate.bench.internal.ServerMain;
 import io.linkgate.bench.internal.ServerProcess;
 import io.linkgate.bench.internal.Warmup;
-import io.linkgate.router.Hs256Authenticator;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
@@ -217,7 +212,7 @@ final class ClusterRun {
     for (int i = 0; i < s.sourceAddresses(); i++) {
       sources.add(InetAddress.getByName("127.0.0." + (2 + i)));
     }
-    mintHellos(s.connections());
+    hellos = DownlinkHellos.mint(secret.getBytes(StandardCharsets.UTF_8), s.connections());
     group = NettyIo.group(s.clientThreads(), "load-client");
     try {
       redis = RedisServer.start(s.redisServer(), s.logDir());
@@ -428,22 +423,6 @@ final class ClusterRun {
     log.printf("  %s: %,d downlinks up in %.1f s%n", server.mode(), n, (System.nanoTime() - t0) / 1e9);
   }
 
-  private void mintHellos(int users) {
-    byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-    hellos = new byte[users][];
-    for (int u = 0; u < users; u++) {
-      String userId = PushTarget.userId(u);
-      Hello hello =
-          Hello.newBuilder()
-              .setToken(Hs256Authenticator.mint(key, userId, Duration.ofHours(2)))
-              .setDeviceId(userId)
-              .setRole(Role.DOWNLINK)
-              .setHeartbeatMs(300_000) // no pings needed during a run
-              .setClientVersion("linkgate-bench")
-              .build();
-      hellos[u] = FrameCodec.encode(Frame.newBuilder().setHello(hello).build());
-    }
-  }
 
   private void loadScripts() throws IOException {
     for (String name : SCRIPTS) {

@@ -1,10 +1,5 @@
 package io.linkgate.bench.internal;
 
-import io.linkgate.api.FrameCodec;
-import io.linkgate.api.proto.Frame;
-import io.linkgate.api.proto.Hello;
-import io.linkgate.api.proto.Role;
-import io.linkgate.router.Hs256Authenticator;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -70,7 +65,7 @@ public final class BenchRun {
     for (int i = 0; i < s.sourceAddresses(); i++) {
       sources.add(InetAddress.getByName("127.0.0." + (2 + i)));
     }
-    mintHellos(Math.max(s.heapConnections() + WARMUP_USERS, s.connections()));
+    hellos = DownlinkHellos.mint(secret, Math.max(s.heapConnections() + WARMUP_USERS, s.connections()));
     group = NettyIo.group(s.clientThreads(), "load-client");
     String date = LocalDate.now().toString();
     report.header("date", date);
@@ -112,21 +107,6 @@ public final class BenchRun {
     return s.has("broadcast") || s.has("burst") || s.has("latency");
   }
 
-  private void mintHellos(int users) {
-    hellos = new byte[users][];
-    for (int u = 0; u < users; u++) {
-      String userId = PushTarget.userId(u);
-      Hello hello =
-          Hello.newBuilder()
-              .setToken(Hs256Authenticator.mint(secret, userId, Duration.ofHours(2)))
-              .setDeviceId(userId)
-              .setRole(Role.DOWNLINK)
-              .setHeartbeatMs(300_000) // no pings needed during a run
-              .setClientVersion("linkgate-bench")
-              .build();
-      hellos[u] = FrameCodec.encode(Frame.newBuilder().setHello(hello).build());
-    }
-  }
 
   private ServerProcess start(String mode, int maxUsers, boolean profile) throws IOException {
     Map<String, String> args = new LinkedHashMap<>();
