@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -153,13 +154,11 @@ final class AdminCommand {
 
     @Parameters(paramLabel = "USER") String user;
 
-    @Option(names = {"-m", "--message"}, required = true, paramLabel = "TEXT") String text;
-
-    @Option(names = "--from", paramLabel = "ID", description = "Push.from (default: admin)") String from;
+    @Mixin TextMessage message;
 
     @Override
     public Integer call() {
-      return admin.call("POST", "users/" + segment(user) + "/push", message(text, from));
+      return admin.call("POST", "users/" + segment(user) + "/push", message.body());
     }
   }
 
@@ -169,13 +168,11 @@ final class AdminCommand {
 
     @Parameters(paramLabel = "ROOM") String room;
 
-    @Option(names = {"-m", "--message"}, required = true, paramLabel = "TEXT") String text;
-
-    @Option(names = "--from", paramLabel = "ID", description = "Push.from (default: admin)") String from;
+    @Mixin TextMessage message;
 
     @Override
     public Integer call() {
-      return admin.call("POST", "rooms/" + segment(room) + "/publish", message(text, from));
+      return admin.call("POST", "rooms/" + segment(room) + "/publish", message.body());
     }
   }
 
@@ -203,12 +200,19 @@ final class AdminCommand {
     }
   }
 
-  private static ObjectNode message(String text, String from) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("text", text);
-    if (from != null) {
-      body.put("from", from);
+  /** The text message a push or a room publish carries, and who it is from. */
+  static final class TextMessage {
+    @Option(names = {"-m", "--message"}, required = true, paramLabel = "TEXT") String text;
+
+    @Option(names = "--from", paramLabel = "ID", description = "Push.from (default: admin)") String from;
+
+    ObjectNode body() {
+      ObjectNode body = JSON.createObjectNode();
+      body.put("text", text);
+      if (from != null) {
+        body.put("from", from);
+      }
+      return body;
     }
-    return body;
   }
 }
