@@ -42,10 +42,17 @@ final class HandshakeConnectionFactory extends HttpConnectionFactory {
 
   private final long handshakeTimeoutMs;
   private final byte[] timeoutResponse;
+  private final java.util.function.BooleanSupplier refusing;
 
-  HandshakeConnectionFactory(HttpConfiguration configuration, long handshakeTimeoutMs) {
+  /**
+   * @param refusing true once the transport stopped accepting: a connection the listener still let
+   *     in (a socket registered with a selector closes only at its next select) is closed at once
+   */
+  HandshakeConnectionFactory(
+      HttpConfiguration configuration, long handshakeTimeoutMs, java.util.function.BooleanSupplier refusing) {
     super(configuration);
     this.handshakeTimeoutMs = handshakeTimeoutMs;
+    this.refusing = refusing;
     this.timeoutResponse = timeoutResponse(handshakeTimeoutMs);
   }
 
@@ -106,6 +113,11 @@ final class HandshakeConnectionFactory extends HttpConnectionFactory {
 
     @Override
     public void onOpen() {
+      if (refusing.getAsBoolean()) {
+        super.onOpen();
+        getEndPoint().close();
+        return;
+      }
       deadline =
           getConnector()
               .getScheduler()

@@ -51,6 +51,9 @@ abstract class TunnelServer {
   private boolean started;
   private CompletableFuture<Void> terminated;
 
+  /** Set by {@link #stopAccepting}: connections opened from then on are closed at once. */
+  private volatile boolean refusing;
+
   TunnelServer(TransportSettings settings, SessionHandler core) {
     this.settings = settings;
     this.core = core;
@@ -150,7 +153,7 @@ abstract class TunnelServer {
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
     HandshakeConnectionFactory http1 =
-        new HandshakeConnectionFactory(http, settings.limits().handshakeTimeout().toMillis());
+        new HandshakeConnectionFactory(http, settings.limits().handshakeTimeout().toMillis(), () -> refusing);
     if (tls != null) {
       // The host name check is the client's business; a request to an IP must not be refused.
       http.addCustomizer(new SecureRequestCustomizer(false));
@@ -177,6 +180,7 @@ abstract class TunnelServer {
   }
 
   public void stopAccepting() {
+    refusing = true;
     List<ServerConnector> toClose;
     synchronized (lock) {
       toClose = connectors;
