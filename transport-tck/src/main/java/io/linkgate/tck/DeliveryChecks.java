@@ -221,6 +221,7 @@ final class DeliveryChecks {
         .until(() -> ackedSeq(alice, "alice-d") == toAlice.getSeq());
 
     Fixture.assertEmptyAck(fx.call(aliceUp, Wire.subscribe(room)), "Subscribe on the uplink");
+    fx.awaitMembershipAcrossNodes(aliceDown, room);
     fx.send(carolUp, Wire.send("c-2", "room:" + room, "hi room"));
     Push roomPush = aliceDown.nextPush();
     assertThat(Wire.text(roomPush)).isEqualTo("hi room");

@@ -324,6 +324,40 @@ final class Fixture implements AutoCloseable {
         .until(() -> join(router().publishToRoom(room, probe), "publishToRoom") == members);
   }
 
+  /** Whether downlinks and uplinks are on two nodes of a cluster (see {@code clusterStores}). */
+  boolean clustered() {
+    return peer != node;
+  }
+
+  /**
+   * In a cluster, a Subscribe sent on an uplink is applied on the downlink's node after the uplink
+   * answered it; waits until a room message from the sending node reaches {@code member}. On one
+   * node it returns at once: the Subscribe's answer already means the membership holds.
+   */
+  void awaitMembershipAcrossNodes(TestDownlink member, String room) {
+    if (!clustered()) {
+      return;
+    }
+    Message probe =
+        new Message(
+            "tck", "room:" + room, Wire.utf8("probe"), Map.of(TestDownlink.PROBE_HEADER, "1"));
+    int before = member.probesSeen();
+    await()
+        .alias("room " + room + " reaches its member across the cluster")
+        .until(
+            () -> {
+              join(senderRouter().publishToRoom(room, probe), "publishToRoom");
+              return member.probesSeen() > before;
+            });
+  }
+
+  /** In a cluster, waits until an Unsubscribe sent on an uplink has been applied on the downlink's node. */
+  void awaitLeftAcrossNodes(String room) {
+    if (clustered()) {
+      awaitRoomMembers(room, 0);
+    }
+  }
+
   /**
    * Proves the node still serves others: a message from a fresh sender reaches an existing
    * downlink.

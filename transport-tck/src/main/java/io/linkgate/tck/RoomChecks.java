@@ -63,12 +63,14 @@ final class RoomChecks {
     ClientUplink aliceUp = fx.uplink(alice, "alice-phone");
 
     Fixture.assertEmptyAck(fx.call(carolUp, Wire.subscribe(room)), "Subscribe on the uplink");
+    fx.awaitMembershipAcrossNodes(carolDown, room);
     fx.send(aliceUp, Wire.send("u-1", "room:" + room, "first"));
     Push p = carolDown.nextPush();
     assertThat(Wire.text(p)).isEqualTo("first");
     assertThat(p.getSeq()).isZero();
 
     Fixture.assertEmptyAck(fx.call(carolUp, Wire.unsubscribe(room)), "Unsubscribe on the uplink");
+    fx.awaitLeftAcrossNodes(room);
     fx.send(aliceUp, Wire.send("u-2", "room:" + room, "second"));
     fx.push(carol, "marker");
     assertThat(Wire.text(carolDown.nextPush()))

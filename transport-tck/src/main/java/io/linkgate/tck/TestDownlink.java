@@ -30,6 +30,7 @@ final class TestDownlink implements ClientDownlink.Listener {
   private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Throwable> closed = new CompletableFuture<>();
   private volatile ClientDownlink link;
+  private final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
 
   TestDownlink(String label, Duration timeout) {
     this.label = label;
@@ -42,7 +43,15 @@ final class TestDownlink implements ClientDownlink.Listener {
 
   @Override
   public void onFrame(Frame frame) {
+    if (frame.hasPush() && frame.getPush().containsHeaders(PROBE_HEADER)) {
+      probes.incrementAndGet();
+    }
     frames.add(frame);
+  }
+
+  /** The kit's probe pushes this downlink has received so far. */
+  int probesSeen() {
+    return probes.get();
   }
 
   @Override
