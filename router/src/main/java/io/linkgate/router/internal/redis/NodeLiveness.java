@@ -31,6 +31,7 @@ final class NodeLiveness {
   private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
   private static final RedisScript CLEAN = RedisScript.named("clean");
   private static final int CLEANUP_BATCH = 200;
+  private static final int MAX_REMEMBERED_DEAD = 10_000;
 
   private final RedisContext redis;
   private final Runnable reRegister;
@@ -149,9 +150,13 @@ final class NodeLiveness {
         others.add(n);
       }
     }
-    for (String n : unknown) {
-      if (!n.equals(self) && !others.contains(n)) {
-        others.add(n);
+    // Also those believed alive that left the set (a clean leave removes itself from it): without
+    // a check they would count as alive for as long as this node runs.
+    for (Set<String> more : List.of(unknown, alive)) {
+      for (String n : more) {
+        if (!n.equals(self) && !others.contains(n)) {
+          others.add(n);
+        }
       }
     }
     unknown.clear();
@@ -240,7 +245,12 @@ final class NodeLiveness {
                         if (alive == 0) {
                           commands.del(keys.nodeUsers(node));
                           commands.srem(keys.nodes(), Redis.utf8(node));
-                          dead.remove(node);
+                          // Still dead to this node: forgetting it would list it as alive again
+                          // until the next check. A node that returns re-adds itself to the set of
+                          // nodes and is found alive on the next beat.
+                          if (dead.size() > MAX_REMEMBERED_DEAD) {
+                            dead.clear();
+                          }
                           log.info("cleaned up {} session entries of gone node {}", removed, node);
                         }
                         commands.del(keys.nodeCleanup(node));
