@@ -217,6 +217,11 @@ class DeliveryTest {
           public io.linkgate.router.store.NoticeBus notices() {
             return inner.notices();
           }
+
+          @Override
+          public io.linkgate.router.store.NodeDirectory nodes() {
+            return inner.nodes();
+          }
         };
     try (Router router = Fixtures.router().store(store).build()) {
       RecordingChannel ch = new RecordingChannel();

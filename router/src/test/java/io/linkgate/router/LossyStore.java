@@ -2,6 +2,7 @@ package io.linkgate.router;
 
 import io.linkgate.api.proto.Push;
 import io.linkgate.router.store.Inboxes;
+import io.linkgate.router.store.NodeDirectory;
 import io.linkgate.router.store.NoticeBus;
 import io.linkgate.router.store.RouterStore;
 import io.linkgate.router.store.SessionRegistry;
@@ -24,6 +25,11 @@ final class LossyStore implements RouterStore {
 
   int dropped() {
     return dropped.get();
+  }
+
+  @Override
+  public NodeDirectory nodes() {
+    return delegate.nodes();
   }
 
   @Override

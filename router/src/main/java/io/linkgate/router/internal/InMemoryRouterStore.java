@@ -1,6 +1,7 @@
 package io.linkgate.router.internal;
 
 import io.linkgate.router.store.Inboxes;
+import io.linkgate.router.store.NodeDirectory;
 import io.linkgate.router.store.NoticeBus;
 import io.linkgate.router.store.RouterStore;
 import io.linkgate.router.store.SessionRegistry;
@@ -11,6 +12,7 @@ public final class InMemoryRouterStore implements RouterStore {
   private final InMemorySessionRegistry sessions = new InMemorySessionRegistry();
   private final InMemoryInboxes inboxes;
   private final InMemoryNoticeBus notices = new InMemoryNoticeBus();
+  private final InMemoryNodeDirectory nodes = new InMemoryNodeDirectory();
 
   public InMemoryRouterStore(int inboxCapacity, long maxUsers, Duration idleTtl) {
     this.inboxes = new InMemoryInboxes(inboxCapacity, maxUsers, idleTtl);
@@ -25,6 +27,11 @@ public final class InMemoryRouterStore implements RouterStore {
   @Override
   public Inboxes inboxes() {
     return inboxes;
+  }
+
+  @Override
+  public NodeDirectory nodes() {
+    return nodes;
   }
 
   @Override

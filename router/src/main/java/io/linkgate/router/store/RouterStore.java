@@ -19,6 +19,9 @@ public interface RouterStore extends AutoCloseable {
 
   NoticeBus notices();
 
+  /** What the nodes sharing this store publish about themselves, for dispatch and drain hints. */
+  NodeDirectory nodes();
+
   /**
    * Where answers to sends are shared between nodes for idempotent retries; empty when the store
    * serves one JVM (the router's own cache is enough then).

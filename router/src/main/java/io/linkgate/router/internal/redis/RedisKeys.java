@@ -52,6 +52,11 @@ final class RedisKeys {
     return bytes(prefix + "{n:" + node + "}:cleanup");
   }
 
+  /** Hash: node id to its published {@code NodeStatus}, for dispatch. */
+  byte[] nodeStatuses() {
+    return bytes(prefix + "nodestatus");
+  }
+
   /** Set of every node id seen. */
   byte[] nodes() {
     return bytes(prefix + "nodes");

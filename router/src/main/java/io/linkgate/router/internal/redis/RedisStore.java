@@ -13,6 +13,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.linkgate.router.store.Inboxes;
+import io.linkgate.router.store.NodeDirectory;
 import io.linkgate.router.store.NoticeBus;
 import io.linkgate.router.store.RedisRouterStore;
 import io.linkgate.router.store.RouterStore;
@@ -40,6 +41,7 @@ public final class RedisStore implements RouterStore {
   private final RedisInboxes inboxes;
   private final RedisNoticeBus notices;
   private final RedisSendAnswers answers;
+  private final RedisNodeDirectory nodes;
   private final ScheduledExecutorService timer;
   private volatile boolean closed;
 
@@ -57,6 +59,7 @@ public final class RedisStore implements RouterStore {
     this.sessions = new RedisSessionRegistry(context);
     this.inboxes = new RedisInboxes(context);
     this.answers = new RedisSendAnswers(context);
+    this.nodes = new RedisNodeDirectory(context, sessions.liveness());
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -122,6 +125,11 @@ public final class RedisStore implements RouterStore {
   @Override
   public Inboxes inboxes() {
     return inboxes;
+  }
+
+  @Override
+  public NodeDirectory nodes() {
+    return nodes;
   }
 
   @Override
