@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -202,6 +203,18 @@ public final class Router implements SessionHandler, AutoCloseable {
    */
   public void drain(GoAway goAway) {
     engine.drain(Objects.requireNonNull(goAway, "goAway"));
+  }
+
+  /**
+   * Like {@link #drain(GoAway)}, with the GoAways spread evenly over {@code window} (on a thread of
+   * the router's own) so that the clients do not all reconnect at once, and each user's made by
+   * {@code goAwayFor} (a draining node hints different users towards different nodes). New
+   * downlinks are refused from the start.
+   *
+   * @return completes with the number of downlinks sent away, once the last one was
+   */
+  public CompletionStage<Integer> drain(Function<String, GoAway> goAwayFor, Duration window) {
+    return engine.drain(Objects.requireNonNull(goAwayFor, "goAwayFor"), Objects.requireNonNull(window, "window"));
   }
 
   /** Closes every local downlink and stops; closes the store if the router created it. Idempotent. */

@@ -15,6 +15,7 @@ import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.router.DeviceSession;
 import io.linkgate.router.store.Inboxes;
 import io.linkgate.router.store.SessionRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -566,6 +567,34 @@ final class Downlinks {
         .addKeyValue("device", s.deviceId)
         .addKeyValue("transport", s.transport)
         .log("{} closed", s);
+  }
+
+  /**
+   * Refuses new downlinks from now on and returns one closer per live downlink, each sending the
+   * frame {@code lastFrameFor} makes for its user and closing the downlink unless it ended
+   * meanwhile: a drain spread over time runs them a slice at a time.
+   */
+  List<Runnable> beginDrain(java.util.function.Function<String, Frame> lastFrameFor) {
+    closing = true;
+    List<Runnable> closers = new ArrayList<>();
+    for (LocalUser u : users.values()) {
+      synchronized (u) {
+        for (LocalDownlink s : u.sessions()) {
+          if (s.state == LocalDownlink.LIVE) {
+            closers.add(() -> {
+              synchronized (u) {
+                if (s.state != LocalDownlink.LIVE) {
+                  return;
+                }
+                s.state = LocalDownlink.DEAD;
+              }
+              s.channel.close(lastFrameFor.apply(u.userId));
+            });
+          }
+        }
+      }
+    }
+    return closers;
   }
 
   /** Refuses new downlinks and closes every local one with {@code lastFrame} (null for none). */

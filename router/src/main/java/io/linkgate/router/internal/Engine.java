@@ -24,9 +24,11 @@ import io.linkgate.router.store.Inboxes;
 import io.linkgate.router.store.NoticeBus;
 import io.linkgate.router.store.RouterStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -547,6 +549,29 @@ public final class Engine implements NoticeBus.Listener {
   public void drain(GoAway goAway) {
     int n = downlinks.closeAll(Frame.newBuilder().setGoAway(goAway).build());
     log.info("drained {} downlinks: {}", n, goAway.getReason());
+  }
+
+  /**
+   * Like {@link #drain(GoAway)}, but each user's downlinks get the GoAway {@code goAwayFor} makes for
+   * that user (so hints can spread users over other nodes), in slices spread evenly over {@code
+   * window}, so the clients do not all reconnect (and resume from the store) in the same second.
+   * New downlinks are refused from the start.
+   */
+  public CompletableFuture<Integer> drain(Function<String, GoAway> goAwayFor, Duration window) {
+    List<Runnable> closers =
+        downlinks.beginDrain(user -> Frame.newBuilder().setGoAway(goAwayFor.apply(user)).build());
+    CompletableFuture<Integer> done = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        DrainPacer.run(closers, window);
+        log.info("drained {} downlinks over {} ms", closers.size(), window.toMillis());
+      } finally {
+        done.complete(closers.size());
+      }
+    }, "linkgate-drain");
+    t.setDaemon(true);
+    t.start();
+    return done;
   }
 
   public void close() {
