@@ -20,6 +20,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeoutException;
 final class RawWebSocket implements RawConnection {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int OP_CONTINUATION = 0x0;
+  private static final int OP_TEXT = 0x1;
   private static final int OP_BINARY = 0x2;
   private static final int OP_CLOSE = 0x8;
   private static final int OP_PING = 0x9;
@@ -47,13 +49,15 @@ final class RawWebSocket implements RawConnection {
   /** WebSocket's own "message too big": the parser refused a frame from its header. */
   private static final int MESSAGE_TOO_BIG = 1009;
 
+  private final String responseHead;
   private boolean closed;
   private boolean lastWasError;
   private int closeCode = -1;
 
-  private RawWebSocket(Socket socket, DataInputStream in) throws IOException {
+  private RawWebSocket(Socket socket, DataInputStream in, String responseHead) throws IOException {
     this.socket = socket;
     this.in = in;
+    this.responseHead = responseHead;
     this.out = socket.getOutputStream();
   }
 
@@ -91,7 +95,7 @@ final class RawWebSocket implements RawConnection {
       socket.close();
       throw new UpgradeRefused(Integer.parseInt(statusLine.split(" ")[1]), statusLine);
     }
-    return new RawWebSocket(socket, in);
+    return new RawWebSocket(socket, in, head);
   }
 
   /** The server did not upgrade. */
@@ -107,7 +111,7 @@ final class RawWebSocket implements RawConnection {
 
   @Override
   public void send(Frame frame) throws IOException {
-    writeFrame(OP_BINARY, frame.toByteArray());
+    writeFrame(0x80 | OP_BINARY, frame.toByteArray());
   }
 
   /** A header declaring {@code declaredBodyBytes}, then only a few of them. */
@@ -132,7 +136,7 @@ final class RawWebSocket implements RawConnection {
   /** A binary message whose body claims a 127-byte Hello field that holds one byte. */
   @Override
   public void sendGarbage() throws IOException {
-    writeFrame(OP_BINARY, new byte[] {0x0A, 0x7F, 0x00});
+    writeFrame(0x80 | OP_BINARY, new byte[] {0x0A, 0x7F, 0x00});
   }
 
   @Override
@@ -171,7 +175,7 @@ final class RawWebSocket implements RawConnection {
               : null;
         }
         if (op == OP_PING) {
-          writeFrame(0xA, payload);
+          writeFrame(0x80 | 0xA, payload);
           continue;
         }
         if (op != OP_BINARY && op != OP_CONTINUATION) {
@@ -193,6 +197,26 @@ final class RawWebSocket implements RawConnection {
     }
   }
 
+  /** The head of the server's 101 response, status line and headers. */
+  String responseHead() {
+    return responseHead;
+  }
+
+  /** Sends {@code text} as a text message, which no Linkgate peer sends. */
+  void sendText(String text) throws IOException {
+    writeFrame(0x80 | OP_TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends one binary message split into frames of at most {@code fragmentBytes}. */
+  void sendFragmented(byte[] message, int fragmentBytes) throws IOException {
+    for (int start = 0; start < message.length; start += fragmentBytes) {
+      int end = Math.min(message.length, start + fragmentBytes);
+      int op = start == 0 ? OP_BINARY : OP_CONTINUATION;
+      byte[] part = Arrays.copyOfRange(message, start, end);
+      writeFrame((end == message.length ? 0x80 : 0) | op, part);
+    }
+  }
+
   /** The code of the server's close frame, or -1 if none arrived. */
   int closeCode() {
     return closeCode;
@@ -208,11 +232,12 @@ final class RawWebSocket implements RawConnection {
     }
   }
 
-  private void writeFrame(int opCode, byte[] payload) throws IOException {
+  /** @param firstByte FIN and the op code */
+  private void writeFrame(int firstByte, byte[] payload) throws IOException {
     byte[] mask = new byte[4];
     RANDOM.nextBytes(mask);
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-    frame.write(0x80 | opCode);
+    frame.write(firstByte);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else if (payload.length < 65_536) {

@@ -1,0 +1,64 @@
+package io.linkgate.example.websocket;
+
+import io.linkgate.api.proto.Endpoint;
+import io.linkgate.api.proto.Frame;
+import io.linkgate.api.proto.Hello;
+import io.linkgate.api.proto.Role;
+import io.linkgate.router.Hs256Authenticator;
+import io.linkgate.server.LinkgateConfig;
+import io.linkgate.server.LinkgateServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A real Linkgate node, as the assembly builds it from a configuration file, on loopback with free
+ * ports: the plugin is found on the class path by {@code ServiceLoader} and named in {@code
+ * transports:} like any shipped transport.
+ */
+final class TestNode {
+  static final String SECRET = "websocket-example-test-secret-0123456789abcdef";
+  static final String ALLOWED_ORIGIN = "https://chat.example.com";
+
+  private TestNode() {}
+
+  /** TCP and WebSocket on both roles; browsers only from {@link #ALLOWED_ORIGIN}. */
+  static LinkgateServer start() throws IOException {
+    return LinkgateServer.start(
+        LinkgateConfig.parse(
+            """
+            node-id: ws-node
+            bind-host: 127.0.0.1
+            shutdown-grace: 2s
+            ops: {enabled: false}
+            auth:
+              secret: %s
+            transports:
+              downlink:
+                - {transport: tcp, ports: [0]}
+                - {transport: websocket, ports: [0], options: {allowed-origins: "%s"}}
+              uplink:
+                - {transport: tcp, ports: [0]}
+                - {transport: websocket, ports: [0], options: {allowed-origins: "%s"}}
+            """
+                .formatted(SECRET, ALLOWED_ORIGIN, ALLOWED_ORIGIN)));
+  }
+
+  static Endpoint endpoint(LinkgateServer node, String transport, Role role) {
+    return node.endpoints().stream()
+        .filter(e -> e.getRole() == role && e.getTransport().equals(transport))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + transport + " " + role + " endpoint"));
+  }
+
+  static String token(String user) {
+    return Hs256Authenticator.mint(
+        SECRET.getBytes(StandardCharsets.UTF_8), user, Duration.ofMinutes(5));
+  }
+
+  static Frame hello(String token, String device, Role role) {
+    return Frame.newBuilder()
+        .setHello(Hello.newBuilder().setToken(token).setDeviceId(device).setRole(role))
+        .build();
+  }
+}
