@@ -1,0 +1,196 @@
+package io.linkgate.examples.webchat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.linkgate.api.proto.Role;
+import io.linkgate.server.LinkgateServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat page in real headless Chromium against a real node on loopback. The page is served on
+ * two ports, two origins: the node's {@code cors-origins} names the first only. Every page's
+ * downlink goes through a proxy the tests can cut.
+ */
+class WebChatIT {
+  private static final String SECRET = "web-chat-test-secret-of-at-least-32-bytes";
+  private static final Path SCREENSHOT = Path.of("target", "web-chat.png");
+
+  private static PageServer pages;
+  private static LinkgateServer node;
+  private static CuttableProxy downlinkProxy;
+  private static String allowedOrigin;
+  private static String otherOrigin;
+
+  /** Two browsers for all the tests (starting one is the slow part); each test loads its pages. */
+  private static final List<Browser> browsers = new ArrayList<>();
+
+  private int pagesOpen;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // The page server starts first, so its origins are known for the node's CORS setting; it
+    // asks for the node's address only when a page loads.
+    AtomicReference<PageServer.TunnelAddress> tunnel = new AtomicReference<>();
+    pages =
+        new PageServer("127.0.0.1", List.of(0, 0), tunnel::get, new DevTokens(SECRET)).start();
+    allowedOrigin = "http://127.0.0.1:" + pages.port(0);
+    otherOrigin = "http://127.0.0.1:" + pages.port(1);
+    node = ChatNode.start("127.0.0.1", 0, 0, SECRET, List.of(allowedOrigin));
+    downlinkProxy = new CuttableProxy(ChatNode.port(node, Role.DOWNLINK));
+    tunnel.set(new PageServer.TunnelAddress(downlinkProxy.port(), ChatNode.port(node, Role.UPLINK)));
+    browsers.add(Browser.open());
+    browsers.add(Browser.open());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    browsers.forEach(Browser::close);
+    downlinkProxy.close();
+    node.close();
+    pages.close();
+  }
+
+  @AfterEach
+  void leavePages() {
+    // Unloading a page closes its client, so nothing of one test goes on during the next.
+    browsers.forEach(b -> b.get("about:blank"));
+  }
+
+  private Browser page(String origin, String query) {
+    return browsers.get(pagesOpen++).get(origin + "/?" + query);
+  }
+
+  /** {@code user}'s page from the allowed origin, once connected in {@code mode}. */
+  private Browser connected(String user, String mode) {
+    Browser b = page(allowedOrigin, "user=" + user + "&mode=" + mode);
+    assertThat(b.awaitConnected()).isEqualTo(mode.equals("poll") ? "poll" : "stream");
+    return b;
+  }
+
+  @Test
+  void twoBrowsersChatDirectlyBothWaysAndInARoom() throws Exception {
+    Browser alice = connected("alice", "auto");
+    Browser bob = connected("bob", "auto");
+    chatDirectlyAndInARoom(alice, bob, "lobby");
+
+    assertThat(bob.script("return document.querySelector('#dm-log li.in').dataset.from")).isEqualTo("alice");
+    // The node copies alice's message to her own devices too; the page knows it for its own.
+    assertThat(alice.texts("#dm-log li")).containsOnlyOnce("a: hi b, are you there?");
+    assertThat(alice.texts("#room-log li")).containsOnlyOnce("a: hello room");
+    alice.screenshot(SCREENSHOT);
+  }
+
+  /**
+   * {@code a} and {@code b} write to each other and to a room; each sees the other's messages and
+   * a ✓ on their own: the SendAck, the server has it.
+   */
+  private static void chatDirectlyAndInARoom(Browser a, Browser b, String room) {
+    a.sendDirect(b.user(), "a: hi b, are you there?");
+    b.awaitLine("#dm-log li.in", "a: hi b, are you there?");
+    b.sendDirect(a.user(), "b: yes, through the tunnel");
+    a.awaitLine("#dm-log li.in", "b: yes, through the tunnel");
+    a.awaitLine("#dm-log li.out[data-status=delivered]", "a: hi b, are you there?");
+
+    a.joinRoom(room);
+    b.joinRoom(room);
+    a.sendToRoom("a: hello room");
+    b.sendToRoom("b: hello from b");
+    b.awaitLine("#room-log li.in", "a: hello room");
+    a.awaitLine("#room-log li.in", "b: hello from b");
+    a.awaitLine("#room-log li.out[data-status=delivered]", "a: hello room");
+  }
+
+  @Test
+  void messagesSentWhileTheDownlinkIsCutArriveExactlyOnceInOrder() {
+    Browser carol = connected("carol", "auto");
+    Browser dave = connected("dave", "auto");
+    carol.sendDirect("dave", "before 1");
+    carol.sendDirect("dave", "before 2");
+    await().atMost(Browser.PATIENCE).until(() -> dave.texts("#dm-log li.in").size() == 2);
+
+    downlinkProxy.cut();
+    try {
+      await("dave notices").atMost(Browser.PATIENCE).until(() -> "reconnecting".equals(dave.status("data-state")));
+      for (int i = 1; i <= 5; i++) {
+        carol.sendDirect("dave", "while down " + i); // the uplink is not cut: the node stores them
+      }
+      await().atMost(Browser.PATIENCE)
+          .until(() -> carol.texts("#dm-log li.out[data-status=delivered]").size() == 7);
+      assertThat(dave.texts("#dm-log li.in")).hasSize(2);
+    } finally {
+      downlinkProxy.restore();
+    }
+
+    dave.awaitConnected();
+    List<String> expected = new ArrayList<>(List.of("before 1", "before 2"));
+    IntStream.rangeClosed(1, 5).forEach(i -> expected.add("while down " + i));
+    await().atMost(Browser.PATIENCE).until(() -> dave.texts("#dm-log li.in").size() >= 7);
+    assertThat(dave.texts("#dm-log li.in")).containsExactlyElementsOf(expected);
+    assertThat(dave.script("return [...document.querySelectorAll('#dm-log li.in')].map(li => +li.dataset.seq)"))
+        .asList()
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+  }
+
+  @Test
+  void aKickedPageComesBackAtOnceAndResumes() {
+    Browser frank = connected("frank", "stream");
+    Browser erin = connected("erin", "stream");
+    frank.sendDirect("erin", "one");
+
+    // The node says GoAway and closes, whether "one" is on its way or not; the page reconnects
+    // without backing off, and resumes.
+    node.router().kick("erin", null, "test kick").toCompletableFuture().join();
+    frank.sendDirect("erin", "two");
+    await().atMost(Browser.PATIENCE).until(() -> erin.texts("#dm-log li.in").size() >= 2);
+    await().during(Duration.ofMillis(300)).atMost(Browser.PATIENCE)
+        .until(() -> erin.texts("#dm-log li.in").equals(List.of("one", "two")));
+    assertThat(erin.script("return window.chat.client.stats.reconnects")).isEqualTo(1L);
+  }
+
+  @Test
+  void aPageFromAnOriginTheNodeDoesNotAllowIsRefused() {
+    Browser allowed = page(allowedOrigin, "user=gina");
+    Browser other = page(otherOrigin, "user=hank");
+    assertThat(allowed.awaitConnected()).isEqualTo("stream");
+
+    // The browser keeps the tunnel's answers from the page: it never connects, and says why.
+    await().atMost(Browser.PATIENCE)
+        .until(() -> other.status("data-state").equals("reconnecting")
+            && other.driver.findElement(org.openqa.selenium.By.id("status")).getText().contains("Failed to fetch"));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        .until(() -> !"connected".equals(other.status("data-state")));
+  }
+
+  @Test
+  void aPageThatAsksForLongPollChatsOverPolls() {
+    chatDirectlyAndInARoom(connected("ivan", "poll"), connected("judy", "poll"), "poll-room");
+  }
+
+  @Test
+  void sendsQueuedWhileAPostIsInFlightShareTheNextPost() {
+    Browser kim = connected("kim", "auto");
+    Browser lee = connected("lee", "auto");
+
+    // 40 sends in one go: the first 32 (the cap) in one POST, the other 8 in the next.
+    Object posts =
+        kim.asyncScript(
+            "const done = arguments[arguments.length - 1];"
+                + "const c = window.chat.client, before = c.stats.uplinkRequests;"
+                + "Promise.all(Array.from({length: 40}, (_, i) => c.send('user:lee', 'burst ' + i)))"
+                + "  .then(() => done(c.stats.uplinkRequests - before), e => done(String(e)));");
+    assertThat(posts).isEqualTo(2L);
+    List<String> expected = IntStream.range(0, 40).mapToObj(i -> "burst " + i).toList();
+    await().atMost(Browser.PATIENCE).until(() -> lee.texts("#dm-log li.in").size() >= 40);
+    assertThat(lee.texts("#dm-log li.in")).containsExactlyElementsOf(expected);
+  }
+}
