@@ -840,7 +840,8 @@ export class LinkgateClient {
       frames => this.withToken(token => this.transport.uplink(frames, { token, deviceId: this.deviceId })),
       options.maxBatch ?? 32,
       // Sends are idempotent by client_msg_id, so a batch whose answer was lost is sent again.
-      (error, attempt) => (retriable(error) ? this.backoffMs(attempt) : null));
+      // A refused token is fetched again once (getToken({refresh: true})); refused twice, it fails.
+      (error, attempt) => (error.status === 401 && attempt > 1) || !retriable(error) ? null : this.backoffMs(attempt));
   }
 
   /**
@@ -1070,6 +1071,6 @@ export class LinkgateClient {
 
 function retriable(error) {
   // fetch's TypeError: the network, or a CORS refusal; 5xx and 429: the node is busy or draining;
-  // 401: the token is fetched again (getToken({refresh: true})) and the batch sent again.
+  // 401: the token may have expired since it was fetched.
   return error instanceof TypeError || error.status === 401 || error.status === 429 || error.status >= 500;
 }

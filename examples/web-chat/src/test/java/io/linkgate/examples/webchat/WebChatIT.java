@@ -85,8 +85,8 @@ class WebChatIT {
 
     assertThat(bob.script("return document.querySelector('#dm-log li.in').dataset.from")).isEqualTo("alice");
     // The node copies alice's message to her own devices too; the page knows it for its own.
-    assertThat(alice.texts("#dm-log li")).containsOnlyOnce("a: hi b, are you there?");
-    assertThat(alice.texts("#room-log li")).containsOnlyOnce("a: hello room");
+    assertThat(alice.texts("#dm-log li")).containsOnlyOnce("hi bob, are you there?");
+    assertThat(alice.texts("#room-log li")).containsOnlyOnce("hello lobby");
     alice.screenshot(SCREENSHOT);
   }
 
@@ -95,19 +95,20 @@ class WebChatIT {
    * a ✓ on their own: the SendAck, the server has it.
    */
   private static void chatDirectlyAndInARoom(Browser a, Browser b, String room) {
-    a.sendDirect(b.user(), "a: hi b, are you there?");
-    b.awaitLine("#dm-log li.in", "a: hi b, are you there?");
-    b.sendDirect(a.user(), "b: yes, through the tunnel");
-    a.awaitLine("#dm-log li.in", "b: yes, through the tunnel");
-    a.awaitLine("#dm-log li.out[data-status=delivered]", "a: hi b, are you there?");
+    String question = "hi " + b.user() + ", are you there?";
+    a.sendDirect(b.user(), question);
+    b.awaitLine("#dm-log li.in", question);
+    b.sendDirect(a.user(), "yes! reading you through the tunnel");
+    a.awaitLine("#dm-log li.in", "yes! reading you through the tunnel");
+    a.awaitLine("#dm-log li.out[data-status=delivered]", question);
 
     a.joinRoom(room);
     b.joinRoom(room);
-    a.sendToRoom("a: hello room");
-    b.sendToRoom("b: hello from b");
-    b.awaitLine("#room-log li.in", "a: hello room");
-    a.awaitLine("#room-log li.in", "b: hello from b");
-    a.awaitLine("#room-log li.out[data-status=delivered]", "a: hello room");
+    a.sendToRoom("hello " + room);
+    b.sendToRoom(b.user() + " here too");
+    b.awaitLine("#room-log li.in", "hello " + room);
+    a.awaitLine("#room-log li.in", b.user() + " here too");
+    a.awaitLine("#room-log li.out[data-status=delivered]", "hello " + room);
   }
 
   @Test
