@@ -24,24 +24,30 @@ final class TestNode {
 
   /** TCP and WebSocket on both roles; browsers only from {@link #ALLOWED_ORIGIN}. */
   static LinkgateServer start() throws IOException {
+    String websocket =
+        "{transport: websocket, ports: [0], options: {allowed-origins: \"" + ALLOWED_ORIGIN + "\"}}";
     return LinkgateServer.start(
         LinkgateConfig.parse(
-            """
-            node-id: ws-node
-            bind-host: 127.0.0.1
-            shutdown-grace: 2s
-            ops: {enabled: false}
-            auth:
-              secret: %s
-            transports:
-              downlink:
-                - {transport: tcp, ports: [0]}
-                - {transport: websocket, ports: [0], options: {allowed-origins: "%s"}}
-              uplink:
-                - {transport: tcp, ports: [0]}
-                - {transport: websocket, ports: [0], options: {allowed-origins: "%s"}}
-            """
-                .formatted(SECRET, ALLOWED_ORIGIN, ALLOWED_ORIGIN)));
+            config(
+                "ws-node",
+                "downlink: [{transport: tcp, ports: [0]}, " + websocket + "]",
+                "uplink: [{transport: tcp, ports: [0]}, " + websocket + "]")));
+  }
+
+  /** A node's configuration on loopback, with this class's secret and {@code transports:}. */
+  static String config(String nodeId, String downlinks, String uplinks) {
+    return """
+        node-id: %s
+        bind-host: 127.0.0.1
+        shutdown-grace: 2s
+        ops: {enabled: false}
+        auth:
+          secret: %s
+        transports:
+          %s
+          %s
+        """
+        .formatted(nodeId, SECRET, downlinks, uplinks);
   }
 
   static Endpoint endpoint(LinkgateServer node, String transport, Role role) {
