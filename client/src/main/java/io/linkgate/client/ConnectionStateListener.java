@@ -11,4 +11,13 @@ public interface ConnectionStateListener {
    * @param reason a human-readable why (an endpoint, an error, a delay), never null
    */
   void onStateChanged(ConnectionState state, String reason);
+
+  /**
+   * The same change with its details: the endpoint (and so the transport) and the attempt number.
+   * This is what the client calls; the default hands it to {@link #onStateChanged}. Override it
+   * instead of that to see the details.
+   */
+  default void onEvent(ConnectionEvent event) {
+    onStateChanged(event.state(), event.reason());
+  }
 }

@@ -10,14 +10,21 @@ import io.linkgate.api.proto.Welcome;
 import io.linkgate.client.internal.Callbacks;
 import io.linkgate.client.internal.ClientConfig;
 import io.linkgate.client.internal.Connector;
+import io.linkgate.client.internal.DispatchClient;
 import io.linkgate.client.internal.DownlinkManager;
+import io.linkgate.client.internal.EndpointSource;
+import io.linkgate.client.internal.OutcomeLog;
+import io.linkgate.client.internal.RaceSettings;
+import io.linkgate.client.internal.RacingConnector;
 import io.linkgate.client.internal.Scheduler;
 import io.linkgate.client.internal.SequentialConnector;
 import io.linkgate.client.internal.Threads;
 import io.linkgate.client.internal.TransportPool;
 import io.linkgate.client.internal.UplinkManager;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,10 +64,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LinkgateClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LinkgateClient.class);
+  /** Connection outcomes kept for dispatch; older ones are dropped past this. */
+  private static final int MAX_PENDING_OUTCOMES = 64;
 
   private final Scheduler scheduler;
   private final Callbacks callbacks;
   private final Connector connector;
+  private final EndpointSource endpoints;
   private final DownlinkManager downlink;
   private final UplinkManager uplink;
   private final boolean hasDownlinks;
@@ -71,14 +81,25 @@ public final class LinkgateClient implements AutoCloseable {
     int id = Threads.nextClientId();
     this.scheduler = new Scheduler("linkgate-client-" + id);
     this.callbacks = new Callbacks("linkgate-client-" + id + "-callbacks", config.maxQueuedPushes());
-    this.connector = new SequentialConnector(
-        new TransportPool(transports, config.transportOptions()),
-        scheduler,
-        config.transportOptions().connectTimeout().plusSeconds(5));
-    this.uplink = new UplinkManager(config, scheduler, callbacks, connector);
-    this.downlink = new DownlinkManager(config, scheduler, callbacks, connector, uplink::redirect);
-    this.hasDownlinks = !config.downlinks().isEmpty();
-    this.hasUplinks = !config.uplinks().isEmpty();
+    OutcomeLog outcomes = new OutcomeLog(MAX_PENDING_OUTCOMES, config::network);
+    TransportPool pool = new TransportPool(transports, config.transportOptions());
+    // A guard over each attempt in case a transport never answers; its own timeout comes first.
+    Duration attemptTimeout = config.transportOptions().connectTimeout().plusSeconds(5);
+    this.connector = config.racing()
+        ? new RacingConnector(pool, scheduler,
+            new RaceSettings(config.raceStagger(), config.raceMaxInFlight(), attemptTimeout), outcomes)
+        : SequentialConnector.create(pool, scheduler, attemptTimeout, outcomes);
+    boolean dispatch = !config.dispatchUrls().isEmpty();
+    this.endpoints = dispatch
+        ? DispatchClient.of(config, scheduler, outcomes, "linkgate-client-" + id + "-dispatch")
+        : EndpointSource.none();
+    this.uplink = new UplinkManager(config, scheduler, callbacks, connector, endpoints);
+    this.downlink =
+        new DownlinkManager(config, scheduler, callbacks, connector, endpoints, uplink::redirect);
+    // A client given dispatch but no push listener only sends.
+    this.hasDownlinks =
+        !config.downlinks().isEmpty() || (dispatch && config.pushListener() != null);
+    this.hasUplinks = dispatch || !config.uplinks().isEmpty();
   }
 
   public static Builder builder() {
@@ -178,6 +199,7 @@ public final class LinkgateClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    endpoints.close();
     connector.close();
     scheduler.shutdownNow();
     callbacks.close();
@@ -192,6 +214,9 @@ public final class LinkgateClient implements AutoCloseable {
 
   /** Builds a {@link LinkgateClient}. Required: endpoints, a token, a device id. */
   public static final class Builder {
+    private static final Duration DISPATCH_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration RETRY_PREFERRED_TRANSPORT_AFTER = Duration.ofMinutes(5);
+
     private final List<Endpoint> downlinks = new ArrayList<>();
     private final List<Endpoint> uplinks = new ArrayList<>();
     private Supplier<String> token;
@@ -212,8 +237,89 @@ public final class LinkgateClient implements AutoCloseable {
     private Duration sendTimeout = Duration.ofSeconds(30);
     private Duration uplinkIdleTimeout = Duration.ofMinutes(2);
     private ClassLoader classLoader = LinkgateClient.class.getClassLoader();
+    private String network = "default";
+    private boolean racing = true;
+    private Duration raceStagger = Duration.ofMillis(250);
+    private int raceMaxInFlight = 3;
+    private final List<URI> dispatchUrls = new ArrayList<>();
+    private List<String> transportPreference = List.of("tcp", "grpc", "http-tunnel");
 
     private Builder() {}
+
+    /**
+     * Asks dispatch where to connect: {@code GET {url}/v1/dispatch} on each URL in turn until one
+     * answers with endpoints ranked by the nodes' load, cached for the TTL it gives and refreshed
+     * before it runs out. How connecting went is reported back on the next ask. When no URL
+     * answers, the last answer is used even if old, and failing that the configured endpoints, so
+     * configure some as a fallback. A 401 from dispatch counts as a refused token.
+     *
+     * @param bootstrapUrls base URLs such as {@code http://dispatch.example.com:7000}
+     */
+    public Builder dispatch(URI... bootstrapUrls) {
+      dispatchUrls.clear();
+      for (URI url : bootstrapUrls) {
+        String scheme = url.getScheme();
+        if (url.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
+          throw new IllegalArgumentException(
+              "dispatch URL must be http(s)://host[:port], got " + url);
+        }
+        dispatchUrls.add(url);
+      }
+      return this;
+    }
+
+    /**
+     * Whether to race connection attempts (the default; see {@link #racing(Duration, int)}) or
+     * try the endpoints strictly one after another, each until it fails or times out.
+     */
+    public Builder racing(boolean enabled) {
+      this.racing = enabled;
+      return this;
+    }
+
+    /**
+     * Races connection attempts (RFC 8305 "Happy Eyeballs" style): the endpoints are tried in
+     * order, the next one {@code stagger} after the previous while it has not answered, or at once
+     * when it fails; at most {@code maxInFlight} at a time. The first to complete the handshake is
+     * kept and the others are closed, so an endpoint that drops packets costs one stagger instead
+     * of a connect timeout. Defaults 250 ms and 3; {@code maxInFlight} 1 is sequential.
+     */
+    public Builder racing(Duration stagger, int maxInFlight) {
+      if (stagger.isNegative()) {
+        throw new IllegalArgumentException("stagger must not be negative, got " + stagger);
+      }
+      this.raceMaxInFlight = positive(maxInFlight, "maxInFlight");
+      this.raceStagger = stagger;
+      this.racing = true;
+      return this;
+    }
+
+    /**
+     * The client's name for the network it is on ({@code "wifi"}, {@code "cell:46001"}): what
+     * worked is remembered per network, and connection outcomes reported to dispatch carry it.
+     * Default {@code "default"}.
+     */
+    public Builder network(String network) {
+      if (network == null || network.isBlank()) {
+        throw new IllegalArgumentException("network name must not be blank");
+      }
+      this.network = network;
+      return this;
+    }
+
+    /**
+     * The order in which transports are tried on each host of the configured endpoints. Default
+     * {@code tcp}, {@code grpc}, {@code http-tunnel}. When another transport worked on this network
+     * it goes first for 5 minutes, then the preferred one is tried first again. Dispatch lists keep
+     * their own order.
+     */
+    public Builder transportPreference(String... transports) {
+      if (transports.length == 0) {
+        throw new IllegalArgumentException("name at least one transport");
+      }
+      this.transportPreference = List.copyOf(Arrays.asList(transports));
+      return this;
+    }
 
     /** Where to open the downlink, in order of preference. */
     public Builder downlinkEndpoints(List<Endpoint> endpoints) {
@@ -352,8 +458,9 @@ public final class LinkgateClient implements AutoCloseable {
      *     on the class path (the message lists those that are)
      */
     public LinkgateClient build() {
-      if (downlinks.isEmpty() && uplinks.isEmpty()) {
-        throw new IllegalArgumentException("no endpoints: set downlinkEndpoints and/or uplinkEndpoints");
+      if (downlinks.isEmpty() && uplinks.isEmpty() && dispatchUrls.isEmpty()) {
+        throw new IllegalArgumentException(
+            "no endpoints: set downlinkEndpoints and/or uplinkEndpoints, or dispatch(...)");
       }
       if (token == null) {
         throw new IllegalArgumentException("no token: set token(...) or tokenSupplier(...)");
@@ -380,7 +487,9 @@ public final class LinkgateClient implements AutoCloseable {
           downlinks, uplinks, token, tokenRefreshable, deviceId, heartbeat, clientVersion,
           transportOptions, pushListener, stateListener, backoff, resumeFrom, ackBatchSize,
           ackDelay, maxQueuedPushes, maxPendingSends, maxSendAttempts, sendTimeout,
-          uplinkIdleTimeout, Set.copyOf(transports.names()));
+          uplinkIdleTimeout, Set.copyOf(transports.names()), network, racing, raceStagger,
+          raceMaxInFlight, dispatchUrls, DISPATCH_TIMEOUT, transportPreference,
+          RETRY_PREFERRED_TRANSPORT_AFTER);
       return new LinkgateClient(config, transports);
     }
 

@@ -12,6 +12,7 @@ final class Recorder implements PushListener, ConnectionStateListener {
   final List<Welcome> resyncs = new CopyOnWriteArrayList<>();
   final List<ConnectionState> states = new CopyOnWriteArrayList<>();
   final List<String> reasons = new CopyOnWriteArrayList<>();
+  final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
 
   @Override
   public void onPush(Push push) {
@@ -21,6 +22,23 @@ final class Recorder implements PushListener, ConnectionStateListener {
   @Override
   public void onResyncRequired(Welcome welcome) {
     resyncs.add(welcome);
+  }
+
+  @Override
+  public void onEvent(ConnectionEvent event) {
+    events.add(event);
+    ConnectionStateListener.super.onEvent(event);
+  }
+
+  /** {@code builder} reporting pushes and state changes here. */
+  LinkgateClient.Builder listening(LinkgateClient.Builder builder) {
+    return builder.pushListener(this).stateListener(this);
+  }
+
+  /** The first event of {@code state}, waiting for none. */
+  ConnectionEvent first(ConnectionState state) {
+    return events.stream().filter(e -> e.state() == state).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + state + " event in " + reasons));
   }
 
   @Override

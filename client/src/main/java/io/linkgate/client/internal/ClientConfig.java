@@ -6,6 +6,7 @@ import io.linkgate.client.Backoff;
 import io.linkgate.client.ConnectionStateListener;
 import io.linkgate.client.Cursor;
 import io.linkgate.client.PushListener;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -32,11 +33,21 @@ public record ClientConfig(
     int maxSendAttempts,
     Duration sendTimeout,
     Duration uplinkIdleTimeout,
-    Set<String> knownTransports) {
+    Set<String> knownTransports,
+    String network,
+    boolean racing,
+    Duration raceStagger,
+    int raceMaxInFlight,
+    List<URI> dispatchUrls,
+    Duration dispatchTimeout,
+    List<String> transportPreference,
+    Duration retryPreferredTransportAfter) {
 
   public ClientConfig {
     downlinks = List.copyOf(downlinks);
     uplinks = List.copyOf(uplinks);
     knownTransports = Set.copyOf(knownTransports);
+    dispatchUrls = List.copyOf(dispatchUrls);
+    transportPreference = List.copyOf(transportPreference);
   }
 }

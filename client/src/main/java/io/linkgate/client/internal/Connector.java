@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Chooses which endpoint a connection goes to and opens it: the one piece that endpoint racing,
- * transport fallback and dispatch replace. Callers hand it the candidates in preference order and
- * get back one open, welcomed connection or a failure.
+ * Chooses which endpoint a connection goes to and opens it: {@link RacingConnector} races the
+ * candidates, {@link SequentialConnector} tries them one by one. Callers hand it the candidates in
+ * preference order and get back one open, welcomed connection or a failure.
  *
  * <p>Contract for implementations: at most one connection per call ever reaches the listener (a
  * racing implementation closes the losers without forwarding their frames); a refusal of the token

@@ -55,6 +55,7 @@ public final class DownlinkManager {
   private final Scheduler scheduler;
   private final Callbacks callbacks;
   private final Connector connector;
+  private final EndpointSource endpoints;
   private final TokenSource tokens;
   private final StateReporter state;
   private final Consumer<List<Endpoint>> uplinkRedirect;
@@ -74,6 +75,8 @@ public final class DownlinkManager {
   private boolean closed;
   private ScheduledFuture<?> retryTimer;
   private int failures;
+  /** Connection attempts since the last connection (or connect()), for state events. */
+  private int attempts;
   private long connectedAt;
   private long lastAckSent;
 
@@ -82,15 +85,17 @@ public final class DownlinkManager {
       Scheduler scheduler,
       Callbacks callbacks,
       Connector connector,
+      EndpointSource endpoints,
       Consumer<List<Endpoint>> uplinkRedirect) {
     this.config = config;
     this.scheduler = scheduler;
     this.callbacks = callbacks;
     this.connector = connector;
+    this.endpoints = endpoints;
     this.tokens = new TokenSource(config.token(), config.tokenRefreshable());
     this.state = new StateReporter(callbacks, config.stateListener(), ConnectionState.STOPPED);
     this.uplinkRedirect = uplinkRedirect;
-    this.candidates = new Candidates(config.downlinks());
+    this.candidates = Candidates.of(config, config.downlinks());
     this.sequencer = new PushSequencer(config.resumeFrom());
     this.heartbeat = new Heartbeat(scheduler);
     this.acks = new AckBatcher(
@@ -150,7 +155,7 @@ public final class DownlinkManager {
     }
     if (phase != Phase.STOPPED) {
       phase = Phase.STOPPED;
-      state.report(ConnectionState.STOPPED, "closed by the application");
+      state.report(ConnectionState.STOPPED, "closed by the application", null, 0);
     }
     failWaiters(new GatewayException(ErrorCode.UNAVAILABLE, "the client was closed"));
   }
@@ -173,7 +178,11 @@ public final class DownlinkManager {
       return; // already on its way
     }
     failures = 0;
-    state.report(ConnectionState.CONNECTING, "connecting to " + describe(config.downlinks()));
+    attempts = 0;
+    state.report(ConnectionState.CONNECTING,
+        config.downlinks().isEmpty() ? "asking dispatch where to connect"
+            : "connecting to " + describe(config.downlinks()),
+        null, 1);
     attempt();
   }
 
@@ -183,6 +192,7 @@ public final class DownlinkManager {
       return;
     }
     phase = Phase.CONNECTING;
+    attempts++;
     Attempt a = new Attempt();
     current = a;
     try {
@@ -201,7 +211,8 @@ public final class DownlinkManager {
         .setHeartbeatMs((int) config.heartbeat().toMillis())
         .setClientVersion(config.clientVersion())
         .build();
-    connector.openDownlink(candidates.next(), hello, a)
+    candidates.connect(endpoints, a.token, scheduler, EndpointSource.Lists::downlinks,
+            list -> connector.openDownlink(list, hello, a))
         .whenComplete((opened, error) -> scheduler.runOrPost(() -> opened(a, opened, error)));
   }
 
@@ -223,6 +234,7 @@ public final class DownlinkManager {
       return;
     }
     a.link = opened.link();
+    a.endpoint = opened.endpoint();
     candidates.succeeded(opened.endpoint());
     Welcome welcome = a.link.welcome();
     phase = Phase.CONNECTED;
@@ -249,7 +261,9 @@ public final class DownlinkManager {
             + " ms", Then.BACKOFF));
     state.report(ConnectionState.CONNECTED,
         "node " + welcome.getNodeId() + " via " + Endpoints.describe(opened.endpoint())
-            + (welcome.getResumed() ? ", resumed after seq " + a.resumeFrom : ", not resumed"));
+            + (welcome.getResumed() ? ", resumed after seq " + a.resumeFrom : ", not resumed"),
+        opened.endpoint(), attempts);
+    attempts = 0;
     List<CompletableFuture<Welcome>> waiters = List.copyOf(welcomeWaiters);
     welcomeWaiters.clear();
     if (!waiters.isEmpty()) {
@@ -368,7 +382,8 @@ public final class DownlinkManager {
       current = null;
       heartbeat.stop();
       a.link.close();
-      state.report(ConnectionState.DISCONNECTED, "server refused the token: " + e.getMessage());
+      state.report(ConnectionState.DISCONNECTED, "server refused the token: " + e.getMessage(),
+          a.endpoint, 0);
       refused(a.token, new GatewayException(e.getCode(), e.getMessage()));
       return;
     }
@@ -402,7 +417,7 @@ public final class DownlinkManager {
     current = null;
     heartbeat.stop();
     a.link.close();
-    state.report(ConnectionState.DISCONNECTED, reason);
+    state.report(ConnectionState.DISCONNECTED, reason, a.endpoint, 0);
     // A connection that stayed up a while ends a run of failures; one that did not extends it.
     // That also damps two instances sharing a device id, each GoAway-ing the other in turn.
     boolean wasHealthy = System.nanoTime() - connectedAt >= config.backoff().resetAfter().toNanos();
@@ -422,7 +437,7 @@ public final class DownlinkManager {
       }
       case AFTER_DRAIN -> {
         phase = Phase.WAITING;
-        state.report(ConnectionState.RECONNECTING, reason);
+        state.report(ConnectionState.RECONNECTING, reason, null, attempts + 1);
         callbacks.whenDrained(() -> Threads.post(scheduler, () -> {
           if (phase == Phase.WAITING && retryTimer == null) {
             attempt();
@@ -444,7 +459,7 @@ public final class DownlinkManager {
     phase = Phase.WAITING;
     cancelRetry();
     state.report(ConnectionState.RECONNECTING,
-        reason + "; retrying in " + delay.toMillis() + " ms");
+        reason + "; retrying in " + delay.toMillis() + " ms", null, attempts + 1);
     retryTimer = scheduler.schedule(Threads.guarded(this::attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
   }
 
@@ -464,7 +479,7 @@ public final class DownlinkManager {
     heartbeat.stop();
     phase = Phase.STOPPED;
     log.warn("linkgate downlink stopped: {}", reason);
-    state.report(ConnectionState.STOPPED, reason);
+    state.report(ConnectionState.STOPPED, reason, null, attempts);
     failWaiters(cause);
   }
 
@@ -508,6 +523,7 @@ public final class DownlinkManager {
     String token;
     long resumeFrom;
     ClientDownlink link;
+    Endpoint endpoint;
     /** Frames that arrived before the open stage was handled; null once it was. */
     List<Frame> early = new ArrayList<>();
     boolean closedEarly;

@@ -1,9 +1,11 @@
 package io.linkgate.client.internal;
 
 import io.linkgate.api.GatewayException;
+import io.linkgate.api.proto.ConnectResult;
 import io.linkgate.api.proto.ErrorCode;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /** How the client reads the failures transports hand it. */
 final class Failures {
@@ -26,6 +28,14 @@ final class Failures {
 
   static boolean isRefusal(ErrorCode code) {
     return code == ErrorCode.UNAUTHENTICATED || code == ErrorCode.FORBIDDEN;
+  }
+
+  /** How a failed attempt is reported to dispatch: timeouts apart from refusals and resets. */
+  static ConnectResult resultOf(Throwable t) {
+    Throwable c = unwrap(t);
+    return c instanceof TimeoutException || c.getClass().getSimpleName().contains("Timeout")
+        ? ConnectResult.TIMED_OUT
+        : ConnectResult.FAILED;
   }
 
   /** One line for logs and state reasons, no stack trace. */

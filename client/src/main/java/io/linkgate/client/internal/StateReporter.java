@@ -1,7 +1,10 @@
 package io.linkgate.client.internal;
 
+import io.linkgate.api.proto.Endpoint;
+import io.linkgate.client.ConnectionEvent;
 import io.linkgate.client.ConnectionState;
 import io.linkgate.client.ConnectionStateListener;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +26,17 @@ final class StateReporter {
     return state;
   }
 
-  void report(ConnectionState newState, String reason) {
+  /**
+   * @param endpoint the endpoint concerned, or null
+   * @param attempt the attempt concerned, 0 for none
+   */
+  void report(ConnectionState newState, String reason, Endpoint endpoint, int attempt) {
     state = newState;
-    log.debug("downlink {}: {}", newState, reason);
+    log.debug("downlink {} (attempt {}): {}", newState, attempt, reason);
     if (listener != null) {
-      callbacks.run(() -> listener.onStateChanged(newState, reason));
+      ConnectionEvent event =
+          new ConnectionEvent(newState, reason, Optional.ofNullable(endpoint), attempt);
+      callbacks.run(() -> listener.onEvent(event));
     }
   }
 }

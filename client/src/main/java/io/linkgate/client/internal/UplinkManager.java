@@ -44,6 +44,7 @@ public final class UplinkManager {
   private final Scheduler scheduler;
   private final Callbacks callbacks;
   private final Connector connector;
+  private final EndpointSource endpoints;
   private final TokenSource tokens;
   private final Candidates candidates;
   /** Sends accepted and not yet answered, counted on the caller's thread to enforce the bound. */
@@ -60,13 +61,18 @@ public final class UplinkManager {
   private boolean closed;
 
   public UplinkManager(
-      ClientConfig config, Scheduler scheduler, Callbacks callbacks, Connector connector) {
+      ClientConfig config,
+      Scheduler scheduler,
+      Callbacks callbacks,
+      Connector connector,
+      EndpointSource endpoints) {
     this.config = config;
     this.scheduler = scheduler;
     this.callbacks = callbacks;
     this.connector = connector;
+    this.endpoints = endpoints;
     this.tokens = new TokenSource(config.token(), config.tokenRefreshable());
-    this.candidates = new Candidates(config.uplinks());
+    this.candidates = Candidates.of(config, config.uplinks());
   }
 
   /** Sends one message; the stage completes on the callback thread. Any thread. */
@@ -186,7 +192,8 @@ public final class UplinkManager {
         .setRole(Role.UPLINK)
         .setClientVersion(config.clientVersion())
         .build();
-    connector.openUplink(candidates.next(), hello)
+    candidates.connect(endpoints, c.token, scheduler, EndpointSource.Lists::uplinks,
+            list -> connector.openUplink(list, hello))
         .whenComplete((opened, error) -> scheduler.runOrPost(() -> opened(c, opened, error)));
   }
 
