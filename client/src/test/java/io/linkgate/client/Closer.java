@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** What a test opened, closed in reverse order; every one is closed even if one fails. */
-final class Closer implements AutoCloseable {
+final class Closer {
   private final List<AutoCloseable> resources = new ArrayList<>();
 
   <T extends AutoCloseable> T keep(T resource) {
@@ -20,8 +20,7 @@ final class Closer implements AutoCloseable {
     return client;
   }
 
-  @Override
-  public void close() throws Exception {
+  void closeAll() throws Exception {
     Exception first = null;
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {

@@ -36,7 +36,7 @@ class DispatchEndToEndTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    closer.close();
+    closer.closeAll();
   }
 
   private LinkgateClient.Builder client(URI dispatch) {

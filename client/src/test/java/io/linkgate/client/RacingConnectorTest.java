@@ -38,7 +38,7 @@ class RacingConnectorTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    closer.close();
+    closer.closeAll();
   }
 
   private LinkgateClient.Builder downlinkClient(List<Endpoint> endpoints, String token) {
@@ -229,5 +229,34 @@ class RacingConnectorTest {
     await().atMost(WAIT).until(() -> recorder.count(ConnectionState.CONNECTED) == 2);
 
     assertThat(silent.accepted.get()).isEqualTo(1); // only the first connect went there
+  }
+
+  @Test
+  void noMoreThanMaxInFlightAttemptsAreOpenAtOnce() throws Exception {
+    HandshakeServer first = closer.keep(HandshakeServer.silent());
+    HandshakeServer second = closer.keep(HandshakeServer.silent());
+    HandshakeServer third = closer.keep(HandshakeServer.silent());
+    Node node = closer.keep(Node.start());
+    ClientTransportOptions d = ClientTransportOptions.defaults();
+    LinkgateClient client = closer.keep(downlinkClient(
+            List.of(first.endpoint(Role.DOWNLINK), second.endpoint(Role.DOWNLINK),
+                third.endpoint(Role.DOWNLINK), node.downlinkEndpoint()),
+            Node.token("alice"))
+        .racing(Duration.ofMillis(100), 2)
+        .transportOptions(new ClientTransportOptions(
+            d.maxFrameBytes(), Duration.ofSeconds(2), d.proxy(), d.trustAllCertificates(), Map.of()))
+        .build());
+
+    var connected = client.connect().toCompletableFuture();
+    await().atMost(WAIT).until(() -> second.accepted.get() == 1);
+    Thread.sleep(500); // five staggers: a third attempt would have started by now
+
+    assertThat(third.accepted.get()).isZero();
+    assertThat(connected).isNotDone();
+    // The two silent ones time out (2 s), which starts the next two; the node wins.
+    connected.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(first.accepted.get()).isEqualTo(1);
+    assertThat(recorder.first(ConnectionState.CONNECTED).endpoint())
+        .contains(node.downlinkEndpoint());
   }
 }

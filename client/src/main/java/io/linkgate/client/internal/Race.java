@@ -118,12 +118,12 @@ final class Race<T> {
     }
   }
 
+  /** Names each endpoint and why, so a state event or a log line says what went wrong where. */
   private Throwable allFailed() {
-    if (candidates.size() == 1) {
-      return Failures.unwrap(lastFailure);
-    }
-    IOException all = new IOException(
-        "no endpoint answered (" + candidates.size() + " tried): " + String.join("; ", failures));
+    String each = String.join("; ", failures);
+    IOException all = new IOException(candidates.size() == 1
+        ? each
+        : "no endpoint answered (" + candidates.size() + " tried): " + each);
     all.initCause(Failures.unwrap(lastFailure));
     return all;
   }
