@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param sends what the node does with clients' sends: deliver them (default) or hand them to a
  *     business service through a Redis Stream
  * @param ops the operations listener (metrics, health, admin API)
+ * @param dispatch the dispatch listener (where clients should connect) and what this node advertises
  * @param transports which transports listen where, per role
  */
 public record LinkgateConfig(
@@ -35,6 +36,7 @@ public record LinkgateConfig(
     StoreConfig store,
     SendsConfig sends,
     OpsConfig ops,
+    DispatchConfig dispatch,
     TransportsConfig transports) {
 
   public static final String DEFAULT_BIND_HOST = "0.0.0.0";
@@ -54,6 +56,7 @@ public record LinkgateConfig(
     store = store == null ? StoreConfig.memory() : store;
     sends = sends == null ? SendsConfig.defaults() : sends;
     ops = ops == null ? OpsConfig.defaults() : ops;
+    dispatch = dispatch == null ? DispatchConfig.defaults() : dispatch;
     if (sends.handler().equals(SendsConfig.REDIS_STREAM) && !store.type().equals(StoreConfig.REDIS)) {
       throw new ConfigException("sends.handler redis-stream needs store.type redis (the stream is on store.uri)");
     }
@@ -62,7 +65,7 @@ public record LinkgateConfig(
 
   /** A node on every default. */
   public static LinkgateConfig defaults() {
-    return new LinkgateConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new LinkgateConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -81,50 +84,54 @@ public record LinkgateConfig(
   }
 
   public LinkgateConfig withNodeId(String id) {
-    return new LinkgateConfig(id, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, sends, ops, transports);
+    return new LinkgateConfig(id, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, sends, ops, dispatch, transports);
   }
 
   /** Binds {@code host}; also advertises it unless an advertise host was set explicitly. */
   public LinkgateConfig withBindHost(String host) {
     String advertise = advertiseHost.equals(NodeDefaults.advertiseHost(bindHost)) ? null : advertiseHost;
-    return new LinkgateConfig(nodeId, host, advertise, shutdownGrace, auth, limits, router, store, sends, ops, transports);
+    return new LinkgateConfig(nodeId, host, advertise, shutdownGrace, auth, limits, router, store, sends, ops, dispatch, transports);
   }
 
   public LinkgateConfig withAdvertiseHost(String host) {
-    return new LinkgateConfig(nodeId, bindHost, host, shutdownGrace, auth, limits, router, store, sends, ops, transports);
+    return new LinkgateConfig(nodeId, bindHost, host, shutdownGrace, auth, limits, router, store, sends, ops, dispatch, transports);
   }
 
   public LinkgateConfig withAuthSecret(String secret) {
     return new LinkgateConfig(
-        nodeId, bindHost, advertiseHost, shutdownGrace, new AuthConfig(secret), limits, router, store, sends, ops, transports);
+        nodeId, bindHost, advertiseHost, shutdownGrace, new AuthConfig(secret), limits, router, store, sends, ops, dispatch, transports);
   }
 
   public LinkgateConfig withShutdownGrace(Duration grace) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, grace, auth, limits, router, store, sends, ops, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, grace, auth, limits, router, store, sends, ops, dispatch, transports);
   }
 
   public LinkgateConfig withLimits(LimitsConfig newLimits) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, newLimits, router, store, sends, ops, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, newLimits, router, store, sends, ops, dispatch, transports);
   }
 
   public LinkgateConfig withRouter(RouterConfig newRouter) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, newRouter, store, sends, ops, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, newRouter, store, sends, ops, dispatch, transports);
   }
 
   public LinkgateConfig withStore(StoreConfig newStore) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, newStore, sends, ops, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, newStore, sends, ops, dispatch, transports);
   }
 
   public LinkgateConfig withSends(SendsConfig newSends) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, newSends, ops, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, newSends, ops, dispatch, transports);
   }
 
   public LinkgateConfig withOps(OpsConfig newOps) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, sends, newOps, transports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, sends, newOps, dispatch, transports);
+  }
+
+  public LinkgateConfig withDispatch(DispatchConfig newDispatch) {
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, sends, ops, newDispatch, transports);
   }
 
   public LinkgateConfig withTransports(TransportsConfig newTransports) {
-    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, sends, ops, newTransports);
+    return new LinkgateConfig(nodeId, bindHost, advertiseHost, shutdownGrace, auth, limits, router, store, sends, ops, dispatch, newTransports);
   }
 
   private static boolean isBlank(String s) {

@@ -26,6 +26,9 @@ class ConfigReferenceTest {
     assertThat(c.transports().downlink().get(0).ports()).contains(7100);
     assertThat(c.transports().uplink().get(0).ports()).containsExactly(7200);
     assertThat(c.transports().uplink().get(0).options()).containsEntry("threads", "2");
+    assertThat(c.dispatch().enabled()).isTrue();
+    assertThat(c.dispatch().port()).isEqualTo(DispatchConfig.DEFAULT_PORT);
+    assertThat(c.dispatch().advertise()).isEmpty();
   }
 
   /** The options in the example are ones the transports accept: a node starts from it. */
@@ -36,6 +39,7 @@ class ConfigReferenceTest {
         example
             .withBindHost("127.0.0.1")
             .withOps(example.ops().withPort(0))
+            .withDispatch(example.dispatch().enabledOn(0))
             .withTransports(
                 new TransportsConfig(
                     freePorts(example.transports().downlink()), freePorts(example.transports().uplink())));

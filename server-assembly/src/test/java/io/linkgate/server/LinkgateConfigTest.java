@@ -88,7 +88,7 @@ class LinkgateConfigTest {
         .hasMessageContaining("unknown key 'node-name'")
         .hasMessageContaining("top level")
         .hasMessageContaining(
-            "advertise-host, auth, bind-host, limits, node-id, ops, router, sends, shutdown-grace, store, transports");
+            "advertise-host, auth, bind-host, dispatch, limits, node-id, ops, router, sends, shutdown-grace, store, transports");
   }
 
   @Test
