@@ -6,6 +6,7 @@ import com.google.inject.Key;
 import com.google.inject.Module;
 import com.google.inject.Stage;
 import com.google.inject.TypeLiteral;
+import io.linkgate.api.auth.Authenticator;
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.transport.DownlinkTransport;
 import io.linkgate.api.transport.TransportProvider;
@@ -20,6 +21,7 @@ import io.linkgate.server.internal.ServerModule;
 import io.linkgate.server.internal.StartupLog;
 import io.linkgate.server.internal.StoreModules;
 import io.linkgate.server.internal.TransportCatalog;
+import io.linkgate.server.internal.dispatch.Dispatch;
 import io.linkgate.server.internal.ops.MetricsModule;
 import io.linkgate.server.internal.ops.NodeMetrics;
 import io.linkgate.server.internal.ops.OpsNode;
@@ -64,13 +66,18 @@ public final class LinkgateServer implements AutoCloseable {
   private volatile boolean draining;
   private OpsServer ops;
 
+  private final Dispatch dispatch;
+
   private LinkgateServer(
-      LinkgateConfig config, Router router, RouterStore store, AutoCloseable backends, Listeners listeners) {
+      LinkgateConfig config, Router router, RouterStore store, AutoCloseable backends, Listeners listeners, Dispatch dispatch) {
     this.config = config;
     this.router = router;
     this.store = store;
+    this.dispatch = dispatch;
     this.endpoints = advertised(listeners.endpoints(), config.advertiseHost());
-    this.shutdown = new GracefulShutdown(listeners, router, backends, config.shutdownGrace());
+    this.shutdown =
+        new GracefulShutdown(
+            listeners, router, () -> dispatch.drain(GracefulShutdown.DRAIN_REASON), backends, config.shutdownGrace());
   }
 
   /**
@@ -106,6 +113,7 @@ public final class LinkgateServer implements AutoCloseable {
     NodeMetrics.bind(registry, router, store);
     NodeView view = new NodeView(config, store, router);
     OpsServer ops = null;
+    Dispatch dispatch = null;
     // Closed after the router: its last sends may still be on their way to them.
     AutoCloseable backends = closingInOrder(
         injector.getInstance(Key.get(new TypeLiteral<Optional<BusinessHandler>>() {})).orElse(null), store);
@@ -125,22 +133,33 @@ public final class LinkgateServer implements AutoCloseable {
               injector.getInstance(Key.get(new TypeLiteral<Map<String, UplinkTransport.Factory>>() {})),
               router);
       listeners.startAll();
+      dispatch =
+          Dispatch.start(
+              config, router, store, injector.getInstance(Authenticator.class),
+              advertised(listeners.endpoints(), config.advertiseHost()));
       OpsServer opsToClose = ops;
+      Dispatch dispatchToClose = dispatch;
       AutoCloseable closeLast = () -> {
+        // First: the node leaves the directory while the store is still open.
+        dispatchToClose.close();
         backends.close();
         if (opsToClose != null) {
           opsToClose.close();
         }
       };
-      LinkgateServer server = new LinkgateServer(config, router, store, closeLast, listeners);
+      LinkgateServer server = new LinkgateServer(config, router, store, closeLast, listeners, dispatch);
       server.ops = ops;
       view.server = server;
       StartupLog.started(config, providers, listeners.endpoints(), server.endpoints);
       if (ops != null) {
         StartupLog.ops(ops.address(), config.ops().adminToken() != null);
       }
+      dispatch.address().ifPresent(StartupLog::dispatch);
       return server;
     } catch (IOException | RuntimeException e) {
+      if (dispatch != null) {
+        dispatch.close();
+      }
       router.close();
       closeQuietly(backends);
       if (ops != null) {
@@ -234,6 +253,17 @@ public final class LinkgateServer implements AutoCloseable {
   public void drain() {
     draining = true;
     shutdown.drainOnly();
+  }
+
+  /** Where the dispatch listener is bound, if it is on ({@code dispatch.enabled}). */
+  public Optional<java.net.InetSocketAddress> dispatchAddress() {
+    return dispatch.address();
+  }
+
+  /** This node's load level as last measured (0 idle .. 4 at capacity); 0 before the first reading. */
+  public int loadLevel() {
+    var r = dispatch.load();
+    return r == null ? 0 : r.level();
   }
 
   /** Where the ops listener is bound, if it is on. */

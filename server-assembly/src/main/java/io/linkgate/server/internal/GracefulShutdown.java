@@ -1,9 +1,10 @@
 package io.linkgate.server.internal;
 
-import io.linkgate.api.proto.GoAway;
 import io.linkgate.router.Router;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,13 +22,20 @@ public final class GracefulShutdown {
 
   private final Listeners listeners;
   private final Router router;
+  private final Supplier<CompletionStage<Integer>> drainDownlinks;
   private final AutoCloseable store;
   private final Duration grace;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-  public GracefulShutdown(Listeners listeners, Router router, AutoCloseable store, Duration grace) {
+  /**
+   * @param drainDownlinks sends every downlink its GoAway (perhaps spread over a while, with hints
+   *     where to go); completes once the last one was sent
+   */
+  public GracefulShutdown(
+      Listeners listeners, Router router, Supplier<CompletionStage<Integer>> drainDownlinks, AutoCloseable store, Duration grace) {
     this.listeners = listeners;
     this.router = router;
+    this.drainDownlinks = drainDownlinks;
     this.store = store;
     this.grace = grace;
   }
@@ -41,7 +49,7 @@ public final class GracefulShutdown {
   public void drainOnly() {
     log.info("node {} draining on request", router.nodeId());
     listeners.stopAccepting();
-    router.drain(GoAway.newBuilder().setReason(DRAIN_REASON).build());
+    drainDownlinks.get();
   }
 
   /** Runs the whole sequence on the calling thread. Call once. */
@@ -52,9 +60,14 @@ public final class GracefulShutdown {
       log.info("node {} shutting down (grace {})", router.nodeId(), Durations.format(grace));
       listeners.stopAccepting();
       int downlinks = router.localDownlinkCount();
-      router.drain(GoAway.newBuilder().setReason(DRAIN_REASON).build());
+      long drainDeadline = start + grace.toNanos() / 2;
+      try {
+        drainDownlinks.get().toCompletableFuture().get(Math.max(0, drainDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        log.warn("sending the GoAways did not finish in time: {}", e.toString());
+      }
       // Half the grace for the GoAway frames to be flushed and the downlinks to close by themselves.
-      boolean drained = awaitNoDownlinks(start + grace.toNanos() / 2);
+      boolean drained = awaitNoDownlinks(drainDeadline);
       if (!drained) {
         log.warn("{} downlink(s) still open after the drain wait; closing them", router.localDownlinkCount());
       } else if (downlinks > 0) {

@@ -32,6 +32,10 @@ public final class StartupLog {
         admin ? ", /admin/v1/" : " (admin API off: no ops.admin-token)");
   }
 
+  public static void dispatch(java.net.InetSocketAddress address) {
+    log.info("dispatch listener on {}:{}: GET /v1/dispatch, POST /v1/dispatch/report", address.getHostString(), address.getPort());
+  }
+
   public static void started(
       LinkgateConfig config, List<TransportProvider> providers, List<Endpoint> bound, List<Endpoint> advertised) {
     log.info(

@@ -1,0 +1,229 @@
+package io.linkgate.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linkgate.api.proto.ConnectOutcome;
+import io.linkgate.api.proto.ConnectResult;
+import io.linkgate.api.proto.DispatchReport;
+import io.linkgate.api.proto.DispatchResponse;
+import io.linkgate.api.proto.Endpoint;
+import io.linkgate.api.proto.Push;
+import io.linkgate.api.proto.Role;
+import io.linkgate.client.LinkgateClient;
+import io.linkgate.testing.RedisServerProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /v1/dispatch} and {@code POST /v1/dispatch/report} on two nodes sharing a real redis-server. */
+class DispatchTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private RedisServerProcess redis;
+
+  @BeforeEach
+  void startRedis() {
+    redis = RedisServerProcess.start();
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+    redis.close();
+  }
+
+  private LinkgateServer node(String id, int capacity) throws Exception {
+    LinkgateServer n =
+        LinkgateServer.start(
+            TestNodes.loopback()
+                .withNodeId(id)
+                .withStore(new StoreConfig("redis", redis.uri(), null, null, null, null))
+                .withDispatch(DispatchConfig.defaults().enabledOn(0).withCapacity(capacity)));
+    open.add(n);
+    return n;
+  }
+
+  private URI url(LinkgateServer node, String path) {
+    return URI.create("http://127.0.0.1:" + node.dispatchAddress().orElseThrow().getPort() + path);
+  }
+
+  private HttpResponse<byte[]> get(LinkgateServer node, String token, String accept) throws Exception {
+    HttpRequest.Builder r = HttpRequest.newBuilder(url(node, "/v1/dispatch")).timeout(Duration.ofSeconds(5));
+    if (token != null) {
+      r.header("Authorization", "Bearer " + token);
+    }
+    if (accept != null) {
+      r.header("Accept", accept);
+    }
+    return http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private DispatchResponse dispatch(LinkgateServer node, String user) throws Exception {
+    HttpResponse<byte[]> r = get(node, TestNodes.token(user), "application/x-protobuf");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/x-protobuf");
+    return DispatchResponse.parseFrom(r.body());
+  }
+
+  private int report(LinkgateServer node, String user, DispatchReport report) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(url(node, "/v1/dispatch/report"))
+                .header("Authorization", "Bearer " + TestNodes.token(user))
+                .header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(report.toByteArray()))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private static List<String> nodesOf(List<Endpoint> ranked) {
+    return ranked.stream().map(e -> e.getTransport() + ":" + e.getPort()).toList();
+  }
+
+  @Test
+  void anyNodeListsEveryLiveNodesEndpointsForBothRolesAsJsonOrProtobuf() throws Exception {
+    LinkgateServer a = node("node-a", 1000);
+    LinkgateServer b = node("node-b", 1000);
+    await().atMost(Duration.ofSeconds(5)).until(() -> dispatch(a, "bob").getDownlinkCount() == 2);
+    DispatchResponse fromA = dispatch(a, "bob");
+    assertThat(fromA.getNodeId()).isEqualTo("node-a");
+    assertThat(fromA.getDownlinkList()).extracting(Endpoint::getPort)
+        .containsExactlyInAnyOrder(TestNodes.endpoint(a, Role.DOWNLINK).getPort(), TestNodes.endpoint(b, Role.DOWNLINK).getPort());
+    assertThat(fromA.getUplinkList()).extracting(Endpoint::getRole).containsOnly(Role.UPLINK).hasSize(2);
+    assertThat(fromA.getHeartbeatMinMs()).isEqualTo(5_000);
+    assertThat(fromA.getHeartbeatMaxMs()).isEqualTo(300_000);
+    assertThat(fromA.getTtlMs()).isEqualTo(300_000);
+    await().atMost(Duration.ofSeconds(5)).until(() -> dispatch(b, "bob").getDownlinkCount() == 2);
+    assertThat(nodesOf(dispatch(b, "bob").getDownlinkList())).as("the same order from either node").isEqualTo(nodesOf(fromA.getDownlinkList()));
+
+    HttpResponse<byte[]> json = get(a, TestNodes.token("bob"), null);
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(json.headers().firstValue("Content-Type")).hasValue("application/json");
+    JsonNode body = new ObjectMapper().readTree(json.body());
+    assertThat(body.get("downlink")).hasSize(2);
+    assertThat(body.get("downlink").get(0).get("transport").asText()).isEqualTo("tcp");
+    assertThat(body.get("downlink").get(0).get("role").asText()).isEqualTo("DOWNLINK");
+    assertThat(body.get("ttlMs").asInt()).isEqualTo(300_000);
+  }
+
+  @Test
+  void withoutAValidTokenDispatchAnswers401AndNothingElse() throws Exception {
+    LinkgateServer a = node("node-a", 1000);
+    HttpResponse<byte[]> none = get(a, null, null);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    HttpResponse<byte[]> forged = get(a, TestNodes.token("bob") + "x", null);
+    assertThat(forged.statusCode()).isEqualTo(401);
+    assertThat(new String(forged.body())).contains("UNAUTHENTICATED").doesNotContain("downlink");
+    HttpResponse<Void> post =
+        http.send(HttpRequest.newBuilder(url(a, "/v1/dispatch")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertThat(post.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void aNodeAtItsCapacityIsListedAfterAnIdleOne() throws Exception {
+    LinkgateServer a = node("node-a", 2);
+    LinkgateServer b = node("node-b", 2);
+    List<LinkgateClient> onA = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      LinkgateClient c = TestNodes.client(a, "u" + i, new LinkedBlockingQueue<Push>());
+      open.add(c);
+      c.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      onA.add(c);
+    }
+    int bPort = TestNodes.endpoint(b, Role.DOWNLINK).getPort();
+    for (String user : List.of("alice", "bob", "carol", "dave")) {
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        DispatchResponse r = dispatch(a, user);
+        assertThat(r.getDownlinkList()).hasSize(2);
+        assertThat(r.getDownlink(0).getPort()).as("idle node-b first for " + user).isEqualTo(bPort);
+        assertThat(r.getDownlink(1).getLoadLevel()).as("node-a at capacity").isEqualTo(4);
+      });
+    }
+    assertThat(a.loadLevel()).isEqualTo(4);
+  }
+
+  @Test
+  void anEndpointThatFailsForManyClientsSinksAndReportsFromOneUserAreRateLimited() throws Exception {
+    LinkgateServer a = node("node-a", 1000);
+    LinkgateServer b = node("node-b", 1000);
+    await().atMost(Duration.ofSeconds(5)).until(() -> dispatch(a, "x").getDownlinkCount() == 2);
+    // Pick a user whose list starts with node-a's downlink, then have clients report it failing.
+    String user = "u0";
+    for (int i = 0; dispatch(a, user).getDownlink(0).getPort() != TestNodes.endpoint(a, Role.DOWNLINK).getPort(); i++) {
+      user = "u" + i;
+    }
+    Endpoint failing = dispatch(a, user).getDownlink(0).toBuilder().setLoadLevel(0).build();
+    DispatchReport timeouts =
+        DispatchReport.newBuilder()
+            .addOutcomes(ConnectOutcome.newBuilder().setEndpoint(failing).setResult(ConnectResult.TIMED_OUT).setNetwork("wifi"))
+            .build();
+    for (int i = 0; i < 4; i++) {
+      assertThat(report(b, "reporter-" + i, timeouts)).isEqualTo(204);
+    }
+    assertThat(dispatch(b, user).getDownlink(0).getPort()).as("sunk on the node that got the reports")
+        .isEqualTo(TestNodes.endpoint(b, Role.DOWNLINK).getPort());
+
+    int accepted = 0;
+    int limited = 0;
+    for (int i = 0; i < 10; i++) {
+      int status = report(b, "loud", timeouts);
+      accepted += status == 204 ? 1 : 0;
+      limited += status == 429 ? 1 : 0;
+    }
+    assertThat(accepted).isEqualTo(5);
+    assertThat(limited).isEqualTo(5);
+    HttpResponse<Void> garbage =
+        http.send(HttpRequest.newBuilder(url(b, "/v1/dispatch/report"))
+                .header("Authorization", "Bearer " + TestNodes.token("garbler"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, (byte) 0xff, 0x0f})).build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertThat(garbage.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aDrainedNodeIsNoLongerListedAndItsClientsAreHintedToTheOtherNode() throws Exception {
+    LinkgateServer a = node("node-a", 1000);
+    LinkgateServer b = node("node-b", 1000);
+    await().atMost(Duration.ofSeconds(5)).until(() -> dispatch(b, "bob").getDownlinkCount() == 2);
+    LinkedBlockingQueue<Push> pushes = new LinkedBlockingQueue<>();
+    // bob's client knows only node-a: the GoAway's hint is its only way to node-b.
+    LinkgateClient bob = TestNodes.client(a, "bob", pushes);
+    open.add(bob);
+    bob.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    a.router().push("bob", io.linkgate.router.Message.of("svc", "", "before".getBytes())).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+    a.drain();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(b.router().sessionsOf("bob").toCompletableFuture().get()).extracting(s -> s.nodeId()).containsExactly("node-b"));
+    await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+        assertThat(nodesOf(dispatch(b, "bob").getDownlinkList())).containsExactly("tcp:" + TestNodes.endpoint(b, Role.DOWNLINK).getPort()));
+    b.router().push("bob", io.linkgate.router.Message.of("svc", "", "after".getBytes())).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    List<String> got = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      Push p = pushes.poll();
+      if (p != null) {
+        got.add(p.getSeq() + ":" + p.getPayload().toStringUtf8());
+      }
+      return got.size() >= 2;
+    });
+    Thread.sleep(300);
+    pushes.forEach(p -> got.add(p.getSeq() + ":" + p.getPayload().toStringUtf8()));
+    assertThat(got).containsExactly("1:before", "2:after");
+  }
+}
