@@ -16,7 +16,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +51,12 @@ class RacingConnectorTest {
     long start = System.nanoTime();
     closer.connected(b);
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+  }
+
+  private static ClientTransportOptions connectTimeout(Duration timeout) {
+    ClientTransportOptions d = ClientTransportOptions.defaults();
+    return new ClientTransportOptions(
+        d.maxFrameBytes(), timeout, d.proxy(), d.trustAllCertificates(), d.options());
   }
 
   private static Endpoint refusing(Role role) throws IOException {
@@ -102,14 +107,11 @@ class RacingConnectorTest {
   void withoutRacingASilentEndpointCostsTheConnectTimeout() throws Exception {
     HandshakeServer silent = closer.keep(HandshakeServer.silent());
     Node node = closer.keep(Node.start());
-    ClientTransportOptions d = ClientTransportOptions.defaults();
-    ClientTransportOptions oneSecond = new ClientTransportOptions(
-        d.maxFrameBytes(), Duration.ofSeconds(1), d.proxy(), d.trustAllCertificates(), Map.of());
 
     long ms = millisToConnect(downlinkClient(
             List.of(silent.endpoint(Role.DOWNLINK), node.downlinkEndpoint()), Node.token("alice"))
         .racing(false)
-        .transportOptions(oneSecond));
+        .transportOptions(connectTimeout(Duration.ofSeconds(1))));
 
     System.out.println("sequential past a silent server in " + ms + " ms");
     assertThat(ms).isGreaterThanOrEqualTo(900);
@@ -237,14 +239,12 @@ class RacingConnectorTest {
     HandshakeServer second = closer.keep(HandshakeServer.silent());
     HandshakeServer third = closer.keep(HandshakeServer.silent());
     Node node = closer.keep(Node.start());
-    ClientTransportOptions d = ClientTransportOptions.defaults();
     LinkgateClient client = closer.keep(downlinkClient(
             List.of(first.endpoint(Role.DOWNLINK), second.endpoint(Role.DOWNLINK),
                 third.endpoint(Role.DOWNLINK), node.downlinkEndpoint()),
             Node.token("alice"))
         .racing(Duration.ofMillis(100), 2)
-        .transportOptions(new ClientTransportOptions(
-            d.maxFrameBytes(), Duration.ofSeconds(2), d.proxy(), d.trustAllCertificates(), Map.of()))
+        .transportOptions(connectTimeout(Duration.ofSeconds(2)))
         .build());
 
     var connected = client.connect().toCompletableFuture();
