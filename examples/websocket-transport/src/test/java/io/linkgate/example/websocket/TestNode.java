@@ -24,6 +24,11 @@ final class TestNode {
 
   /** TCP and WebSocket on both roles; browsers only from {@link #ALLOWED_ORIGIN}. */
   static LinkgateServer start() throws IOException {
+    return start("");
+  }
+
+  /** The same, with {@code more} (top-level YAML, such as {@code limits:}) in the configuration. */
+  static LinkgateServer start(String more) throws IOException {
     String websocket =
         "{transport: websocket, ports: [0], options: {allowed-origins: \"" + ALLOWED_ORIGIN + "\"}}";
     return LinkgateServer.start(
@@ -31,7 +36,8 @@ final class TestNode {
             config(
                 "ws-node",
                 "downlink: [{transport: tcp, ports: [0]}, " + websocket + "]",
-                "uplink: [{transport: tcp, ports: [0]}, " + websocket + "]")));
+                "uplink: [{transport: tcp, ports: [0]}, " + websocket + "]")
+                + more));
   }
 
   /** A node's configuration on loopback, with this class's secret and {@code transports:}. */
