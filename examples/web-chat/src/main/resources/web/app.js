@@ -89,6 +89,9 @@ function start(user, mode) {
       getToken: tokenSource(user),
       deviceId: `web-${user}`,
       mode,
+      // For trying things out (and for the tests): ?heartbeat_ms=…&welcome_timeout_ms=…
+      heartbeatMs: Number(params.get('heartbeat_ms') ?? 0),
+      welcomeTimeoutMs: Number(params.get('welcome_timeout_ms') ?? 5000),
     });
     window.chat = { client }; // for the console, and for the browser tests
     client.on('state', showState);

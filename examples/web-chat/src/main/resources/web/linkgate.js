@@ -663,11 +663,15 @@ export function httpTunnel(options) {
   async function openPoll(params, listener) {
     let welcome = null;
     let closed = false;
-    const abort = new AbortController();
+    const closing = new AbortController();
     const requests = session(params, () => welcome.sessionId);
 
     /** One poll; its frames go to the listener in order. Resolves with whether the session ended. */
     async function poll(args, timeoutMs) {
+      // Its own controller: a poll that timed out must not abort the next one.
+      const abort = new AbortController();
+      const cancel = () => abort.abort(closing.signal.reason);
+      closing.signal.addEventListener('abort', cancel, { once: true });
       const timer = setTimeout(() => abort.abort(new Error('poll timed out')), timeoutMs);
       try {
         const response = await get(`${down}?${query({ device_id: params.deviceId, mode: 'poll', ...args })}`,
@@ -685,6 +689,7 @@ export function httpTunnel(options) {
         return sessionEnded;
       } finally {
         clearTimeout(timer);
+        closing.signal.removeEventListener('abort', cancel);
       }
     }
 
@@ -699,7 +704,7 @@ export function httpTunnel(options) {
       send: frames => requests.send(frames),
       close() {
         closed = true;
-        abort.abort(new Error('closed'));
+        closing.abort(new Error('closed'));
         requests.end();
       },
     };

@@ -19,7 +19,18 @@ final class ChatNode {
   private ChatNode() {}
 
   /**
-   * Starts a node.
+   * Starts a node on {@link #config}.
+   *
+   * @throws IOException if a port cannot be bound
+   */
+  static LinkgateServer start(
+      String bindHost, int downlinkPort, int uplinkPort, String secret, List<String> corsOrigins)
+      throws IOException {
+    return LinkgateServer.start(config(bindHost, downlinkPort, uplinkPort, secret, corsOrigins));
+  }
+
+  /**
+   * The node's configuration.
    *
    * @param bindHost the address the tunnel listens on
    * @param downlinkPort the tunnel's downlink port (0: a free one)
@@ -28,23 +39,20 @@ final class ChatNode {
    * @param corsOrigins the origins whose pages may call the tunnel, e.g. {@code
    *     http://localhost:8000}; without its page's origin a browser keeps every answer from the page
    */
-  static LinkgateServer start(
-      String bindHost, int downlinkPort, int uplinkPort, String secret, List<String> corsOrigins)
-      throws IOException {
+  static LinkgateConfig config(
+      String bindHost, int downlinkPort, int uplinkPort, String secret, List<String> corsOrigins) {
     Map<String, String> options = Map.of("cors-origins", String.join(",", corsOrigins));
     TransportsConfig tunnel =
         new TransportsConfig(
             List.of(new ListenerConfig("http-tunnel", List.of(downlinkPort), null, options)),
             List.of(new ListenerConfig("http-tunnel", List.of(uplinkPort), null, options)));
-    LinkgateConfig config =
-        LinkgateConfig.defaults()
-            .withNodeId("web-chat-node")
-            .withBindHost(bindHost)
-            .withAuthSecret(secret)
-            .withTransports(tunnel)
-            // The admin API and metrics are not part of this example; no port taken for them.
-            .withOps(new OpsConfig(false, null, null, null));
-    return LinkgateServer.start(config);
+    return LinkgateConfig.defaults()
+        .withNodeId("web-chat-node")
+        .withBindHost(bindHost)
+        .withAuthSecret(secret)
+        .withTransports(tunnel)
+        // The admin API and metrics are not part of this example; no port taken for them.
+        .withOps(new OpsConfig(false, null, null, null));
   }
 
   /** The port {@code node} bound for the tunnel's {@code role}. */

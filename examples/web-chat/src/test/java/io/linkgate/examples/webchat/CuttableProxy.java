@@ -12,13 +12,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP relay in front of a port that a test can cut: every open connection is closed at once and
  * new ones are closed as soon as they arrive, until {@link #restore()}. From the browser it looks
- * like a network that dropped and then came back, with nothing told to either side.
+ * like a network that dropped and then came back, with nothing told to either side. It can also
+ * hold back what the server sends, as a slow or buffering network in between does.
  */
 final class CuttableProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean refusing;
+  private volatile long downstreamDelayMs;
 
   CuttableProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -44,6 +46,11 @@ final class CuttableProxy implements AutoCloseable {
     refusing = false;
   }
 
+  /** Holds every chunk the server sends this long before passing it on; 0 to stop. */
+  void delayDownstream(long millis) {
+    downstreamDelayMs = millis;
+  }
+
   private void accept() {
     while (!listener.isClosed()) {
       try {
@@ -61,22 +68,29 @@ final class CuttableProxy implements AutoCloseable {
         }
         open.add(client);
         open.add(server);
-        relay(client, server);
-        relay(server, client);
+        relay(client, server, false);
+        relay(server, client, true);
       } catch (IOException e) {
         // the listener closed
       }
     }
   }
 
-  private void relay(Socket from, Socket to) {
+  private void relay(Socket from, Socket to, boolean downstream) {
     Thread t =
         new Thread(
             () -> {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-              } catch (IOException e) {
+                byte[] buf = new byte[16 * 1024];
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                  long delay = downstream ? downstreamDelayMs : 0;
+                  if (delay > 0) {
+                    Thread.sleep(delay);
+                  }
+                  out.write(buf, 0, n);
+                }
+              } catch (IOException | InterruptedException e) {
                 // cut, or closed by one side
               } finally {
                 closeQuietly(from);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.linkgate.api.proto.Role;
+import io.linkgate.server.HeartbeatConfig;
+import io.linkgate.server.LimitsConfig;
 import io.linkgate.server.LinkgateServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +47,13 @@ class WebChatIT {
         new PageServer("127.0.0.1", List.of(0, 0), tunnel::get, new DevTokens(SECRET)).start();
     allowedOrigin = "http://127.0.0.1:" + pages.port(0);
     otherOrigin = "http://127.0.0.1:" + pages.port(1);
-    node = ChatNode.start("127.0.0.1", 0, 0, SECRET, List.of(allowedOrigin));
+    // Heartbeats down to 500 ms, so that a test can show pings keep a quiet stream open in seconds.
+    node =
+        LinkgateServer.start(
+            ChatNode.config("127.0.0.1", 0, 0, SECRET, List.of(allowedOrigin))
+                .withLimits(
+                    new LimitsConfig(
+                        null, null, null, new HeartbeatConfig(Duration.ofMillis(500), null, null, null), null)));
     downlinkProxy = new CuttableProxy(ChatNode.port(node, Role.DOWNLINK));
     tunnel.set(new PageServer.TunnelAddress(downlinkProxy.port(), ChatNode.port(node, Role.UPLINK)));
     browsers.add(Browser.open());
@@ -72,8 +80,12 @@ class WebChatIT {
 
   /** {@code user}'s page from the allowed origin, once connected in {@code mode}. */
   private Browser connected(String user, String mode) {
-    Browser b = page(allowedOrigin, "user=" + user + "&mode=" + mode);
-    assertThat(b.awaitConnected()).isEqualTo(mode.equals("poll") ? "poll" : "stream");
+    return connected(user, mode, mode.equals("poll") ? "poll" : "stream", "");
+  }
+
+  private Browser connected(String user, String mode, String expectedMode, String moreQuery) {
+    Browser b = page(allowedOrigin, "user=" + user + "&mode=" + mode + moreQuery);
+    assertThat(b.awaitConnected()).isEqualTo(expectedMode);
     return b;
   }
 
@@ -175,6 +187,30 @@ class WebChatIT {
   @Test
   void aPageThatAsksForLongPollChatsOverPolls() {
     chatDirectlyAndInARoom(connected("ivan", "poll"), connected("judy", "poll"), "poll-room");
+  }
+
+  @Test
+  void pingsKeepAQuietStreamOpenPastTheHeartbeatMissWindow() {
+    // Granted 1 s: the node closes a stream whose client sent nothing for 2.5 s, and the page
+    // gives up a stream that brought nothing (not even the node's pings) for 2.5 s.
+    Browser mia = connected("mia", "stream", "stream", "&heartbeat_ms=1000");
+    assertThat(mia.script("return window.chat.client.welcome.heartbeatMs")).isEqualTo(1000L);
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5))
+        .until(() -> "connected".equals(mia.status("data-state")));
+    assertThat(mia.script("return window.chat.client.stats.reconnects")).isEqualTo(0L);
+  }
+
+  @Test
+  void aStreamWhoseWelcomeIsHeldBackFallsBackToLongPoll() {
+    Browser nina = connected("nina", "auto");
+    downlinkProxy.delayDownstream(1_500); // a network that holds responses back
+    try {
+      Browser omar = connected("omar", "auto", "poll", "&welcome_timeout_ms=1000");
+      nina.sendDirect("omar", "do you hear me?");
+      omar.awaitLine("#dm-log li.in", "do you hear me?");
+    } finally {
+      downlinkProxy.delayDownstream(0);
+    }
   }
 
   @Test
