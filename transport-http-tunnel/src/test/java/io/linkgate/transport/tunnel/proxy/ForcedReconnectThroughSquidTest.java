@@ -1,5 +1,7 @@
 package io.linkgate.transport.tunnel.proxy;
 
+import io.linkgate.testing.SquidProxy;
+import io.linkgate.testing.AccessLog;
 import static io.linkgate.transport.tunnel.proxy.TunnelGateway.join;
 import static io.linkgate.transport.tunnel.proxy.TunnelGateway.send;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package io.linkgate.transport.tunnel.proxy;
 
+import io.linkgate.testing.SquidProxy;
+import io.linkgate.testing.DirectAccessBlock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.linkgate.transport.tunnel.proxy;
+package io.linkgate.testing;
 
 import java.util.List;
 import java.util.function.Predicate;
@@ -7,7 +7,7 @@ import java.util.function.Predicate;
  * squid's {@code access.log} in its native format, one {@link Entry} per finished request. squid
  * writes an entry when a request is over, so a streamed response that is still open has none yet.
  */
-final class AccessLog {
+public final class AccessLog {
   /**
    * One request as squid saw it.
    *
@@ -17,9 +17,9 @@ final class AccessLog {
    * @param method the request method
    * @param url the absolute URL asked for, query included
    */
-  record Entry(long elapsedMs, String result, int status, String method, String url) {
+  public record Entry(long elapsedMs, String result, int status, String method, String url) {
     /** True if the URL contains {@code part}: a path, a parameter, a device id. */
-    boolean has(String part) {
+    public boolean has(String part) {
       return url.contains(part);
     }
   }
@@ -27,12 +27,12 @@ final class AccessLog {
   private AccessLog() {}
 
   /** The entries of {@code proxy}'s log so far. */
-  static List<Entry> of(SquidProxy proxy) {
+  public static List<Entry> of(SquidProxy proxy) {
     return proxy.accessLog().lines().filter(l -> !l.isBlank()).map(AccessLog::parse).toList();
   }
 
   /** The entries of {@code proxy}'s log so far that match {@code filter}. */
-  static List<Entry> of(SquidProxy proxy, Predicate<Entry> filter) {
+  public static List<Entry> of(SquidProxy proxy, Predicate<Entry> filter) {
     return of(proxy).stream().filter(filter).toList();
   }
 

@@ -1,4 +1,4 @@
-package io.linkgate.transport.tunnel.proxy;
+package io.linkgate.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -309,7 +309,7 @@ public final class SquidProxy implements AutoCloseable {
    * The whole squid configuration. Only directives that matter are set; everything else is the
    * compiled-in default of squid 5.
    */
-  static String config(Path dir, int port, Builder options) {
+  public static String config(Path dir, int port, Builder options) {
     String ports = Arrays.stream(options.allowedPorts)
         .mapToObj(Integer::toString)
         .collect(Collectors.joining(" "));

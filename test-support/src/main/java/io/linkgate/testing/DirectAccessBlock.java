@@ -1,4 +1,4 @@
-package io.linkgate.transport.tunnel.proxy;
+package io.linkgate.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
