@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>Connecting: the client races its attempts over the endpoints (see {@link
+ * Builder#racing(Duration, int)}) and keeps the first that completes the handshake. With {@link
+ * Builder#dispatch(URI...)} it asks a dispatch endpoint for endpoints ranked by load first, and
+ * keeps the configured ones as the fallback.
+ *
  * <p>Threads: the client owns one scheduler thread (timers and connection state) and one callback
  * thread on which every listener runs and every returned stage completes, in order. Do not block
  * the callback thread waiting for the client's own stages. All methods are thread-safe.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Role;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,5 +57,30 @@ class BuilderAndEndpointsTest {
     assertThat(b.delay(3, 0.0)).isEqualTo(Duration.ofMillis(400));
     assertThat(b.delay(30, 0.0)).isEqualTo(Duration.ofSeconds(1));
     assertThat(b.delay(30, 0.999)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+  }
+
+  @Test
+  void connectFastSettingsAreChecked() {
+    LinkgateClient.Builder b = LinkgateClient.builder();
+    assertThatThrownBy(() -> b.dispatch(URI.create("tcp://h:7000")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http(s)://host");
+    assertThatThrownBy(() -> b.racing(Duration.ofMillis(-1), 3))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stagger");
+    assertThatThrownBy(() -> b.racing(Duration.ofMillis(250), 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxInFlight");
+    assertThatThrownBy(() -> b.network(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("network");
+    assertThatThrownBy(() -> b.transportPreference())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("transport");
+  }
+
+  @Test
+  void dispatchAloneIsEnoughEndpointsAndWithoutAPushListenerTheClientOnlySends() {
+    try (LinkgateClient sender = LinkgateClient.builder()
+        .dispatch(URI.create("http://127.0.0.1:1"))
+        .token("t").deviceId("d").build()) {
+      assertThatThrownBy(sender::connect)
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("only send");
+    }
   }
 }
