@@ -54,6 +54,7 @@ abstract class ServerConnection implements FrameHandler {
   private Scheduler.Task handshakeTimer; // guarded by this
   private Runnable sessionClosed; // guarded by this: the open session's onClosed, run once
   private volatile Deadline activity;
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
   /**
    * @param bearer the token of an {@code Authorization: Bearer} header on the upgrade, or null;
@@ -148,8 +149,14 @@ abstract class ServerConnection implements FrameHandler {
         runQuietly(onSessionClosed);
       }
     } finally {
+      closed.complete(null);
       callback.succeeded();
     }
+  }
+
+  /** Completes once the connection is gone. */
+  final CompletionStage<Void> closed() {
+    return closed;
   }
 
   // ---- the shared part

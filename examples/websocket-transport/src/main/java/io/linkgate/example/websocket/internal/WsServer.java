@@ -184,28 +184,27 @@ abstract class WsServer implements Transport {
       return done;
     }
     stopAccepting();
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
     for (ServerConnection c : List.copyOf(open)) {
       c.close(null);
+      closing.add(c.closed().toCompletableFuture());
     }
     // Every connection closes within its grace (then it is cut); stop once all are gone.
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.closeGraceMs() + 1_000);
-    Thread stopper =
-        new Thread(
-            () -> {
-              while (!open.isEmpty() && System.nanoTime() < deadline) {
-                try {
-                  Thread.sleep(20);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  break;
-                }
-              }
-              stopQuietly(s); // joins the server's threads: never from one of them
-              done.complete(null);
-            },
-            "linkgate-ws-" + roleName() + "-stop");
-    stopper.setDaemon(true);
-    stopper.start();
+    CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))
+        .completeOnTimeout(null, options.closeGraceMs() + 1_000, TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (v, t) -> {
+              // Stopping joins the server's threads: never from one of them.
+              Thread stopper =
+                  new Thread(
+                      () -> {
+                        stopQuietly(s);
+                        done.complete(null);
+                      },
+                      "linkgate-ws-" + roleName() + "-stop");
+              stopper.setDaemon(true);
+              stopper.start();
+            });
     return done;
   }
 
