@@ -53,10 +53,16 @@ abstract class ClientConnection implements FrameHandler {
       callback.succeeded();
       return;
     }
-    if (op == OpCode.PING) {
-      ws.sendFrame(WsProtocol.pong(frame), Callback.NOOP, false);
-    } else if (frame.isDataFrame()) {
-      onData(frame);
+    try {
+      if (op == OpCode.PING) {
+        ws.sendFrame(WsProtocol.pong(frame), Callback.NOOP, false);
+      } else if (frame.isDataFrame()) {
+        onData(frame);
+      }
+    } catch (RuntimeException e) {
+      failure = e; // a listener that threw: the connection ends, and onClosed says why
+      callback.failed(e);
+      return;
     }
     callback.succeeded();
     ws.demand();
