@@ -1039,6 +1039,7 @@ export class LinkgateClient {
       this.lastSeq = 0; // seqs restarted: what the server replays now is all new
       this.ackedSeq = 0;
     }
+    this.tokenRefused = false; // the token got this far: the next request need not refresh it
     const incomplete = !welcome.resumed && (this.epoch !== '' || this.lastSeq > 0);
     this.epoch = welcome.epoch;
     this.welcome = welcome;

@@ -214,6 +214,30 @@ class WebChatIT {
   }
 
   @Test
+  void aTokenTheNodeRefusesIsAskedForAgainWithRefresh() {
+    // The library on its own, on a page of this origin: getToken() hands out a bad token unless
+    // asked to refresh, so both the downlink and the uplink must get a 401 and ask again.
+    Object seen =
+        page(allowedOrigin, "").asyncScript(
+            "const done = arguments[arguments.length - 1];"
+                + "(async () => {"
+                + "  const { LinkgateClient } = await import('/linkgate.js');"
+                + "  const config = await (await fetch('/config.json')).json();"
+                + "  const refreshes = [];"
+                + "  const getToken = async ({ refresh } = {}) => {"
+                + "    refreshes.push(Boolean(refresh));"
+                + "    return refresh ? (await fetch('/dev/token?user=pat')).text() : 'not-a-token';"
+                + "  };"
+                + "  const client = new LinkgateClient({ ...config, getToken, backoff: { initialMs: 50 } });"
+                + "  const welcome = await client.connect();"
+                + "  const ack = await client.send('user:pat', 'a note to myself');"
+                + "  client.close();"
+                + "  return [welcome.userId, ack.msgId !== '', ...refreshes];"
+                + "})().then(done, e => done(String(e)));");
+    assertThat(seen).asList().containsExactly("pat", true, false, true, false, true);
+  }
+
+  @Test
   void sendsQueuedWhileAPostIsInFlightShareTheNextPost() {
     Browser kim = connected("kim", "auto");
     Browser lee = connected("lee", "auto");
