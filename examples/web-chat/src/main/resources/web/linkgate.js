@@ -559,7 +559,7 @@ export function httpTunnel(options) {
     const response = await fetch(url, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': CONTENT_TYPE, Accept: CONTENT_TYPE },
-      body: frames.length ? encodeFrames(frames) : new Uint8Array(0),
+      body: encodeFrames(frames),
       ...extra,
     });
     if (!response.ok) throw await refusal(response);
@@ -711,28 +711,32 @@ export function httpTunnel(options) {
     (async () => {
       let lastAnswer = Date.now();
       let retryMs = 100;
+      let error = null;
       while (!closed) {
         try {
           // Each poll's resume_from_seq acks what came before; what it does not confirm comes again.
-          const ended = await poll({
+          const sessionEnded = await poll({
             session_id: welcome.sessionId, resume_from_seq: params.lastSeq(), hold_ms: pollHoldMs,
           }, pollHoldMs + welcome.heartbeatMs * 2.5);
           lastAnswer = Date.now();
           retryMs = 100;
-          if (ended) throw new Error('the server closed the downlink');
-        } catch (error) {
+          if (sessionEnded) {
+            error = new Error('the server closed the downlink');
+            break;
+          }
+        } catch (e) {
           if (closed) break;
-          const expired = Date.now() - lastAnswer > pollHoldMs + welcome.heartbeatMs * 2.5;
-          if (error instanceof LinkgateError || expired || error.message === 'the server closed the downlink') {
-            closed = true;
-            listener.onClose(error);
-            return;
+          // A refusal is final; a lost poll is tried again until the server would have expired the session.
+          if (e instanceof LinkgateError || Date.now() - lastAnswer > pollHoldMs + welcome.heartbeatMs * 2.5) {
+            error = e;
+            break;
           }
           await delay(retryMs);
           retryMs = Math.min(2000, retryMs * 2);
         }
       }
-      listener.onClose(null);
+      closed = true;
+      listener.onClose(error);
     })();
     return downlink;
   }
@@ -794,7 +798,8 @@ function randomId(prefix) {
  *     it again;
  *   - `resync` (welcome): the server no longer holds everything after the last seq (or its seqs
  *     restarted): messages may be missing and the page should reload its history;
- *   - `error` (error): a refusal worth showing (an expired token, an Error frame).
+ *   - `error` (error): why a downlink failed or could not open (a network error, a refused
+ *     token: not after a GoAway, which is planned), and any Error frame the node sends down.
  */
 export class LinkgateClient {
   /**
@@ -934,10 +939,7 @@ export class LinkgateClient {
       this.tokenRefused = false;
       return result;
     } catch (error) {
-      if (error.status === 401) {
-        this.tokenRefused = true;
-        this.emit('error', error);
-      }
+      if (error.status === 401) this.tokenRefused = true;
       throw error;
     }
   }
@@ -970,7 +972,7 @@ export class LinkgateClient {
       this.stats.reconnects++;
       const retryInMs = attempt === 0 ? 0 : this.backoffMs(attempt);
       this.setState('reconnecting', { attempt, retryInMs, error: ended.error });
-      if (ended.error) this.emit('error', ended.error);
+      if (ended.error && !ended.goAway) this.emit('error', ended.error);
       await delay(retryInMs, closing);
     }
   }
@@ -1008,7 +1010,7 @@ export class LinkgateClient {
         // Polls show the server this client is alive; a stream needs pings, sent as POSTs.
         this.pingTimer = setInterval(
           () => downlink.send([{ ping: { nonce: Date.now() } }]).catch(() => {}),
-          Math.max(1000, this.welcome.heartbeatMs));
+          Math.max(100, this.welcome.heartbeatMs));
       }
       return { error: await closed, goAway };
     } catch (error) {
