@@ -53,15 +53,8 @@ abstract class ClientConnection implements FrameHandler {
       callback.succeeded();
       return;
     }
-    try {
-      if (op == OpCode.PING) {
-        ws.sendFrame(WsProtocol.pong(frame), Callback.NOOP, false);
-      } else if (frame.isDataFrame()) {
-        onData(frame);
-      }
-    } catch (RuntimeException e) {
-      failure = e; // a listener that threw: the connection ends, and onClosed says why
-      callback.failed(e);
+    // A listener that throws ends the connection, and onClosed says why.
+    if (!WsProtocol.dispatch(ws, frame, this::onData, e -> failure = e, callback)) {
       return;
     }
     callback.succeeded();

@@ -114,16 +114,12 @@ abstract class ServerConnection implements FrameHandler {
     if (d != null) {
       d.touch(); // any frame is a sign of life
     }
-    try {
-      if (op == OpCode.PING) {
-        ws.sendFrame(WsProtocol.pong(frame), Callback.NOOP, false);
-      } else if (frame.isDataFrame()) {
-        onData(frame);
-      }
-    } catch (RuntimeException e) {
-      // A bug, not the client's doing: Jetty closes with 1011 and the session is closed.
-      log.warn("{} {}: failed handling a frame: {}", role, remote, e.toString());
-      callback.failed(e);
+    if (!WsProtocol.dispatch(
+        ws,
+        frame,
+        this::onData,
+        e -> log.warn("{} {}: failed handling a frame: {}", role, remote, e.toString()),
+        callback)) {
       return;
     }
     callback.succeeded(); // only now: the payload is consumed, Jetty may reuse its buffer

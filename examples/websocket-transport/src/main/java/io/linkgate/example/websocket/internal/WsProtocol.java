@@ -6,8 +6,11 @@ import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Role;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.OpCode;
 
 /** What both sides agree on: the name, the paths, the message form and the close codes. */
@@ -31,10 +34,35 @@ public final class WsProtocol {
     }
   }
 
-  /** The answer to a WebSocket ping (browsers never send one; other clients may). */
-  static org.eclipse.jetty.websocket.core.Frame pong(org.eclipse.jetty.websocket.core.Frame ping) {
-    return new org.eclipse.jetty.websocket.core.Frame(OpCode.PONG)
-        .setPayload(BufferUtil.copy(ping.getPayload()));
+  /**
+   * What every connection does with a frame other than a close: answers a WebSocket ping (browsers
+   * never send one; other clients may) and hands a data frame on. If that throws, a bug rather than
+   * the peer's doing, the callback fails and Jetty closes the connection with 1011.
+   *
+   * @return false if the callback was failed; else succeeding it is the caller's
+   */
+  static boolean dispatch(
+      CoreSession ws,
+      org.eclipse.jetty.websocket.core.Frame frame,
+      Consumer<org.eclipse.jetty.websocket.core.Frame> onData,
+      Consumer<RuntimeException> onFailure,
+      Callback callback) {
+    try {
+      if (frame.getOpCode() == OpCode.PING) {
+        ws.sendFrame(
+            new org.eclipse.jetty.websocket.core.Frame(OpCode.PONG)
+                .setPayload(BufferUtil.copy(frame.getPayload())),
+            Callback.NOOP,
+            false);
+      } else if (frame.isDataFrame()) {
+        onData.accept(frame);
+      }
+      return true;
+    } catch (RuntimeException e) {
+      onFailure.accept(e);
+      callback.failed(e);
+      return false;
+    }
   }
 
   public static String path(Role role) {
