@@ -3,9 +3,9 @@ package io.linkgate.examples.webchat;
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Role;
 import io.linkgate.server.LinkgateConfig;
+import io.linkgate.server.LinkgateServer;
 import io.linkgate.server.ListenerConfig;
 import io.linkgate.server.OpsConfig;
-import io.linkgate.server.LinkgateServer;
 import io.linkgate.server.TransportsConfig;
 import java.io.IOException;
 import java.util.List;
@@ -37,7 +37,8 @@ final class ChatNode {
    * @param uplinkPort the tunnel's uplink port (0: a free one)
    * @param secret the HS256 secret tokens are verified with (at least 32 bytes)
    * @param corsOrigins the origins whose pages may call the tunnel, e.g. {@code
-   *     http://localhost:8000}; without its page's origin a browser keeps every answer from the page
+   *     http://localhost:8000}; without its page's origin a browser keeps every answer from the
+   *     page
    */
   static LinkgateConfig config(
       String bindHost, int downlinkPort, int uplinkPort, String secret, List<String> corsOrigins) {

@@ -27,7 +27,9 @@ final class DevTokens {
 
   private final byte[] secret;
 
-  /** @param secret the node's HS256 secret */
+  /**
+   * @param secret the node's HS256 secret
+   */
   DevTokens(String secret) {
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
   }

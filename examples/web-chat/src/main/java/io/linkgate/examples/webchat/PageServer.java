@@ -16,11 +16,10 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
 /**
- * Serves the chat page: the static files under {@code web/} on the class path, {@code
- * /config.json} (where the page finds the node's tunnel), and the development token endpoint
- * ({@link DevTokens}). It is a plain Jetty 12 core server, not the node's: the page and the tunnel
- * are on different origins, as they usually are, which is what the tunnel's {@code cors-origins}
- * option is for.
+ * Serves the chat page: the static files under {@code web/} on the class path, {@code /config.json}
+ * (where the page finds the node's tunnel), and the development token endpoint ({@link DevTokens}).
+ * It is a plain Jetty 12 core server, not the node's: the page and the tunnel are on different
+ * origins, as they usually are, which is what the tunnel's {@code cors-origins} option is for.
  */
 final class PageServer implements AutoCloseable {
   private final Server server;
@@ -30,8 +29,8 @@ final class PageServer implements AutoCloseable {
    * @param bindHost the address to listen on
    * @param ports one listener per port (0 picks a free one); every one serves the same page, so a
    *     test can load it from a second origin
-   * @param tunnel where the page's library connects, asked on each request for {@code
-   *     /config.json} (so that the page server may start before the node it points to)
+   * @param tunnel where the page's library connects, asked on each request for {@code /config.json}
+   *     (so that the page server may start before the node it points to)
    * @param tokens the development token endpoint's minter
    */
   PageServer(
@@ -93,8 +92,8 @@ final class PageServer implements AutoCloseable {
   }
 
   /**
-   * Where the page finds the tunnel: its ports, on the host the page itself was loaded from (so
-   * the same server works for {@code localhost}, {@code 127.0.0.1} or a LAN address).
+   * Where the page finds the tunnel: its ports, on the host the page itself was loaded from (so the
+   * same server works for {@code localhost}, {@code 127.0.0.1} or a LAN address).
    *
    * @param downlinkPort the tunnel's downlink listener (or a proxy in front of it)
    * @param uplinkPort the tunnel's uplink listener
@@ -102,8 +101,15 @@ final class PageServer implements AutoCloseable {
   record TunnelAddress(int downlinkPort, int uplinkPort) {
     String json(String host) {
       String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-      return "{\"downlinkUrl\": \"http://" + h + ":" + downlinkPort
-          + "\", \"uplinkUrl\": \"http://" + h + ":" + uplinkPort + "\"}\n";
+      return "{\"downlinkUrl\": \"http://"
+          + h
+          + ":"
+          + downlinkPort
+          + "\", \"uplinkUrl\": \"http://"
+          + h
+          + ":"
+          + uplinkPort
+          + "\"}\n";
     }
   }
 }

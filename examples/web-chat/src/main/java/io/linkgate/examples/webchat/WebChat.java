@@ -39,12 +39,7 @@ public final class WebChat {
         new PageServer.TunnelAddress(
             ChatNode.port(node, Role.DOWNLINK), ChatNode.port(node, Role.UPLINK));
     PageServer page =
-        new PageServer(
-                bind,
-                List.of(pagePort),
-                () -> tunnel,
-                new DevTokens(secret))
-            .start();
+        new PageServer(bind, List.of(pagePort), () -> tunnel, new DevTokens(secret)).start();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -57,9 +52,15 @@ public final class WebChat {
                   node.close();
                 }));
     System.out.println();
-    System.out.println("web chat: open http://localhost:" + pagePort + "/ (two windows: two users)");
-    System.out.println("           tunnel downlink :" + downPort + ", uplink :" + upPort
-        + "; CORS allows " + origins);
+    System.out.println(
+        "web chat: open http://localhost:" + pagePort + "/ (two windows: two users)");
+    System.out.println(
+        "           tunnel downlink :"
+            + downPort
+            + ", uplink :"
+            + upPort
+            + "; CORS allows "
+            + origins);
     System.out.println("           /dev/token mints a token for anyone: development only");
     node.awaitTermination();
   }

@@ -16,8 +16,8 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * One headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) with the chat page's
- * helpers. Closing it quits the browser, so no process outlives its test.
+ * One headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) with the chat
+ * page's helpers. Closing it quits the browser, so no process outlives its test.
  */
 final class Browser implements AutoCloseable {
   static final Duration PATIENCE = Duration.ofSeconds(15);
@@ -81,7 +81,9 @@ final class Browser implements AutoCloseable {
 
   /** Waits until one of {@code lines} reads {@code text}. */
   void awaitLine(String lines, String text) {
-    Awaitility.await(text + " in " + lines).atMost(PATIENCE).until(() -> texts(lines).contains(text));
+    Awaitility.await(text + " in " + lines)
+        .atMost(PATIENCE)
+        .until(() -> texts(lines).contains(text));
   }
 
   /** The user the page is logged in as, from its address. */
@@ -103,7 +105,9 @@ final class Browser implements AutoCloseable {
     driver.findElement(By.id("room-join")).click();
     Awaitility.await("joined " + room)
         .atMost(PATIENCE)
-        .until(() -> room.equals(driver.findElement(By.id("room-state")).getDomAttribute("data-room")));
+        .until(
+            () ->
+                room.equals(driver.findElement(By.id("room-state")).getDomAttribute("data-room")));
   }
 
   void sendToRoom(String text) {
@@ -115,7 +119,9 @@ final class Browser implements AutoCloseable {
     Files.createDirectories(file.getParent());
     script("window.scrollTo(0, 0)"); // typing scrolled the composers into view
     Files.copy(
-        driver.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+        driver.getScreenshotAs(OutputType.FILE).toPath(),
+        file,
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Override

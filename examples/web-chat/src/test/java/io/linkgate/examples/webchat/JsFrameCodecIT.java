@@ -38,37 +38,91 @@ class JsFrameCodecIT {
   /** Every kind, with values that need care: multi-byte varints, past 2^53, negative, UTF-8. */
   private static final List<Frame> EVERY_KIND =
       List.of(
-          frame().setHello(Hello.newBuilder().setToken("t.o.k").setDeviceId("phone").setRole(Role.DOWNLINK)
-                  .setResumeFromSeq(300).setHeartbeatMs(30_000).setClientVersion("js/1").setResumeEpoch("e1"))
+          frame()
+              .setHello(
+                  Hello.newBuilder()
+                      .setToken("t.o.k")
+                      .setDeviceId("phone")
+                      .setRole(Role.DOWNLINK)
+                      .setResumeFromSeq(300)
+                      .setHeartbeatMs(30_000)
+                      .setClientVersion("js/1")
+                      .setResumeEpoch("e1"))
               .build(),
-          frame().setWelcome(Welcome.newBuilder().setSessionId("s-1").setNodeId("n1").setUserId("bob")
-                  .setHeartbeatMs(25_000).setLastSeq(9_007_199_254_740_993L).setResumed(true).setEpoch("ep"))
+          frame()
+              .setWelcome(
+                  Welcome.newBuilder()
+                      .setSessionId("s-1")
+                      .setNodeId("n1")
+                      .setUserId("bob")
+                      .setHeartbeatMs(25_000)
+                      .setLastSeq(9_007_199_254_740_993L)
+                      .setResumed(true)
+                      .setEpoch("ep"))
               .build(),
-          frame().setSend(Send.newBuilder().setClientMsgId("m1").setTo("user:bob")
-                  .setPayload(ByteString.copyFromUtf8("héllo ✓")).putHeaders("a", "1").putHeaders("traceparent", "00-x"))
+          frame()
+              .setSend(
+                  Send.newBuilder()
+                      .setClientMsgId("m1")
+                      .setTo("user:bob")
+                      .setPayload(ByteString.copyFromUtf8("héllo ✓"))
+                      .putHeaders("a", "1")
+                      .putHeaders("traceparent", "00-x"))
               .build(),
-          frame().setSendAck(SendAck.newBuilder().setClientMsgId("m1").setMsgId("id-1").setServerTimeMs(1_796_000_000_123L))
+          frame()
+              .setSendAck(
+                  SendAck.newBuilder()
+                      .setClientMsgId("m1")
+                      .setMsgId("id-1")
+                      .setServerTimeMs(1_796_000_000_123L))
               .build(),
-          frame().setPush(Push.newBuilder().setSeq(128).setMsgId("id-2").setFrom("alice").setTo("room:lobby")
-                  .setPayload(ByteString.copyFrom(new byte[] {0, (byte) 0xff, 7})).setServerTimeMs(-5).putHeaders("k", "v"))
+          frame()
+              .setPush(
+                  Push.newBuilder()
+                      .setSeq(128)
+                      .setMsgId("id-2")
+                      .setFrom("alice")
+                      .setTo("room:lobby")
+                      .setPayload(ByteString.copyFrom(new byte[] {0, (byte) 0xff, 7}))
+                      .setServerTimeMs(-5)
+                      .putHeaders("k", "v"))
               .build(),
           frame().setPushAck(PushAck.newBuilder().setUpToSeq(Long.MAX_VALUE)).build(),
           frame().setPing(Ping.newBuilder().setNonce(-1L)).build(), // uint64 max
           frame().setPong(Pong.newBuilder()).build(), // a oneof member with only defaults
-          frame().setGoAway(GoAway.newBuilder().setReason("drain")
-                  .addReconnectTo(Endpoint.newBuilder().setTransport("http-tunnel").setRole(Role.UPLINK)
-                      .setHost("10.0.0.2").setPort(8081).setTls(true).setLoadLevel(2))
-                  .addReconnectTo(Endpoint.newBuilder().setHost("h2").setPort(1)))
+          frame()
+              .setGoAway(
+                  GoAway.newBuilder()
+                      .setReason("drain")
+                      .addReconnectTo(
+                          Endpoint.newBuilder()
+                              .setTransport("http-tunnel")
+                              .setRole(Role.UPLINK)
+                              .setHost("10.0.0.2")
+                              .setPort(8081)
+                              .setTls(true)
+                              .setLoadLevel(2))
+                      .addReconnectTo(Endpoint.newBuilder().setHost("h2").setPort(1)))
               .build(),
-          frame().setError(Error.newBuilder().setCode(ErrorCode.SLOW_CONSUMER).setMessage("slow").setClientMsgId("m9"))
+          frame()
+              .setError(
+                  Error.newBuilder()
+                      .setCode(ErrorCode.SLOW_CONSUMER)
+                      .setMessage("slow")
+                      .setClientMsgId("m9"))
               .build(),
           frame().setSubscribe(Subscribe.newBuilder().setRoom("lobby")).build(),
           frame().setUnsubscribe(Unsubscribe.newBuilder().setRoom("lobby")).build());
 
   @BeforeAll
   static void start() throws Exception {
-    pages = new PageServer("127.0.0.1", List.of(0), () -> new PageServer.TunnelAddress(1, 1),
-        new DevTokens("codec-test-secret-of-at-least-32-bytes")).start();
+    pages =
+        new PageServer(
+                "127.0.0.1",
+                List.of(0),
+                () -> new PageServer.TunnelAddress(1, 1),
+                new DevTokens("codec-test-secret-of-at-least-32-bytes"))
+            .start();
     browser = Browser.open().get("http://127.0.0.1:" + pages.port(0) + "/");
   }
 
@@ -82,13 +136,17 @@ class JsFrameCodecIT {
     return Frame.newBuilder();
   }
 
-  /** Runs {@code body} with {@code codec} (the module) and {@code input} bound; returns its value. */
+  /**
+   * Runs {@code body} with {@code codec} (the module) and {@code input} bound; returns its value.
+   */
   private static Object js(String body, Object input) {
     return browser.asyncScript(
         "const done = arguments[arguments.length - 1], input = arguments[0];"
             + "const b64 = bytes => btoa(String.fromCharCode(...bytes));"
             + "const unb64 = s => Uint8Array.from(atob(s), c => c.charCodeAt(0));"
-            + "import('/linkgate.js').then(codec => {" + body + "})"
+            + "import('/linkgate.js').then(codec => {"
+            + body
+            + "})"
             + ".catch(e => done('JS error: ' + e.stack));",
         input);
   }
@@ -107,48 +165,80 @@ class JsFrameCodecIT {
   @Test
   void jsDecodesEachFieldToWhatJavaPutThere() {
     Object seen =
-        js("const [hello, welcome, send, ack, push, pushAck, ping, pong, goAway, error] ="
-                + " codec.decodeFrames(unb64(input));"
-                + "done([hello.hello.role, welcome.welcome.lastSeq.toString(), typeof welcome.welcome.lastSeq,"
-                + " new TextDecoder().decode(send.send.payload), send.send.headers.traceparent,"
-                + " ack.sendAck.serverTimeMs, push.push.serverTimeMs, Array.from(push.push.payload).join(','),"
-                + " pushAck.pushAck.upToSeq.toString(), ping.ping.nonce.toString(), codec.frameKind(pong), pong.pong.nonce,"
-                + " goAway.goAway.reconnectTo[0].tls, goAway.goAway.reconnectTo[1].port, error.error.code].join('|'))",
+        js(
+            "const [hello, welcome, send, ack, push, pushAck, ping, pong, goAway, error] ="
+                + " codec.decodeFrames(unb64(input));done([hello.hello.role,"
+                + " welcome.welcome.lastSeq.toString(), typeof welcome.welcome.lastSeq, new"
+                + " TextDecoder().decode(send.send.payload), send.send.headers.traceparent,"
+                + " ack.sendAck.serverTimeMs, push.push.serverTimeMs,"
+                + " Array.from(push.push.payload).join(','), pushAck.pushAck.upToSeq.toString(),"
+                + " ping.ping.nonce.toString(), codec.frameKind(pong), pong.pong.nonce,"
+                + " goAway.goAway.reconnectTo[0].tls, goAway.goAway.reconnectTo[1].port,"
+                + " error.error.code].join('|'))",
             b64(FrameCodec.encodeAll(EVERY_KIND)));
     assertThat(seen)
-        .isEqualTo(String.join("|", "DOWNLINK", "9007199254740993", "bigint", "héllo ✓", "00-x",
-            "1796000000123", "-5", "0,255,7", "9223372036854775807", "18446744073709551615", "pong", "0",
-            "true", "1", "SLOW_CONSUMER"));
+        .isEqualTo(
+            String.join(
+                "|",
+                "DOWNLINK",
+                "9007199254740993",
+                "bigint",
+                "héllo ✓",
+                "00-x",
+                "1796000000123",
+                "-5",
+                "0,255,7",
+                "9223372036854775807",
+                "18446744073709551615",
+                "pong",
+                "0",
+                "true",
+                "1",
+                "SLOW_CONSUMER"));
   }
 
   @Test
   void framesJsEncodedParseInJavaAsTheFramesMeant() throws Exception {
     Object bytes =
-        js("done(b64(codec.encodeFrames(["
-                + "{send: {clientMsgId: 'm1', to: 'user:bob', payload: 'héllo ✓', headers: {a: '1', traceparent: '00-x'}}},"
-                + "{pushAck: {upToSeq: 9223372036854775807n}},"
-                + "{ping: {nonce: 18446744073709551615n}},"
-                + "{pong: {}},"
-                + "{subscribe: {room: 'lobby'}},"
-                + "{unsubscribe: {room: 'lobby'}},"
-                + "{hello: {token: 't.o.k', deviceId: 'phone', role: 'DOWNLINK', resumeFromSeq: 300, heartbeatMs: 30000,"
-                + "  clientVersion: 'js/1', resumeEpoch: 'e1'}},"
-                + "{error: {code: 'SLOW_CONSUMER', message: 'slow', clientMsgId: 'm9'}},"
-                + "{push: {seq: 128, msgId: 'id-2', from: 'alice', to: 'room:lobby', payload: new Uint8Array([0, 255, 7]),"
-                + "  serverTimeMs: -5, headers: {k: 'v'}}},"
-                + "])))",
+        js(
+            "done(b64(codec.encodeFrames([{send: {clientMsgId: 'm1', to: 'user:bob', payload:"
+                + " 'héllo ✓', headers: {a: '1', traceparent: '00-x'}}},{pushAck: {upToSeq:"
+                + " 9223372036854775807n}},{ping: {nonce: 18446744073709551615n}},{pong:"
+                + " {}},{subscribe: {room: 'lobby'}},{unsubscribe: {room: 'lobby'}},{hello: {token:"
+                + " 't.o.k', deviceId: 'phone', role: 'DOWNLINK', resumeFromSeq: 300, heartbeatMs:"
+                + " 30000,  clientVersion: 'js/1', resumeEpoch: 'e1'}},{error: {code:"
+                + " 'SLOW_CONSUMER', message: 'slow', clientMsgId: 'm9'}},{push: {seq: 128, msgId:"
+                + " 'id-2', from: 'alice', to: 'room:lobby', payload: new Uint8Array([0, 255, 7]), "
+                + " serverTimeMs: -5, headers: {k: 'v'}}},])))",
             null);
     List<Frame> parsed =
-        FrameCodec.decodeAll(Base64.getDecoder().decode((String) bytes), FrameCodec.DEFAULT_MAX_FRAME_BYTES, 64);
+        FrameCodec.decodeAll(
+            Base64.getDecoder().decode((String) bytes), FrameCodec.DEFAULT_MAX_FRAME_BYTES, 64);
     assertThat(parsed)
         .containsExactly(
-            EVERY_KIND.get(2), EVERY_KIND.get(5), EVERY_KIND.get(6), EVERY_KIND.get(7), EVERY_KIND.get(10),
-            EVERY_KIND.get(11), EVERY_KIND.get(0), EVERY_KIND.get(9), EVERY_KIND.get(4));
+            EVERY_KIND.get(2),
+            EVERY_KIND.get(5),
+            EVERY_KIND.get(6),
+            EVERY_KIND.get(7),
+            EVERY_KIND.get(10),
+            EVERY_KIND.get(11),
+            EVERY_KIND.get(0),
+            EVERY_KIND.get(9),
+            EVERY_KIND.get(4));
     // Not only equal as messages: the same bytes Java writes (field order, defaults left out).
     assertThat(Base64.getDecoder().decode((String) bytes))
-        .isEqualTo(FrameCodec.encodeAll(List.of(
-            EVERY_KIND.get(2), EVERY_KIND.get(5), EVERY_KIND.get(6), EVERY_KIND.get(7), EVERY_KIND.get(10),
-            EVERY_KIND.get(11), EVERY_KIND.get(0), EVERY_KIND.get(9), EVERY_KIND.get(4))));
+        .isEqualTo(
+            FrameCodec.encodeAll(
+                List.of(
+                    EVERY_KIND.get(2),
+                    EVERY_KIND.get(5),
+                    EVERY_KIND.get(6),
+                    EVERY_KIND.get(7),
+                    EVERY_KIND.get(10),
+                    EVERY_KIND.get(11),
+                    EVERY_KIND.get(0),
+                    EVERY_KIND.get(9),
+                    EVERY_KIND.get(4))));
   }
 
   @Test
@@ -156,40 +246,60 @@ class JsFrameCodecIT {
     UnknownFieldSet extra =
         UnknownFieldSet.newBuilder()
             .addField(99, UnknownFieldSet.Field.newBuilder().addVarint(300).build())
-            .addField(100, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8("future")).build())
+            .addField(
+                100,
+                UnknownFieldSet.Field.newBuilder()
+                    .addLengthDelimited(ByteString.copyFromUtf8("future"))
+                    .build())
             .addField(101, UnknownFieldSet.Field.newBuilder().addFixed32(7).build())
             .addField(102, UnknownFieldSet.Field.newBuilder().addFixed64(8).build())
             .build();
-    Push push = Push.newBuilder().setSeq(5).setMsgId("id-5").setFrom("alice").setTo("user:bob")
-        .setPayload(ByteString.copyFromUtf8("hi")).build();
-    Frame newerPush = Frame.newBuilder().setPush(push.toBuilder().setUnknownFields(extra)).setUnknownFields(extra).build();
+    Push push =
+        Push.newBuilder()
+            .setSeq(5)
+            .setMsgId("id-5")
+            .setFrom("alice")
+            .setTo("user:bob")
+            .setPayload(ByteString.copyFromUtf8("hi"))
+            .build();
+    Frame newerPush =
+        Frame.newBuilder()
+            .setPush(push.toBuilder().setUnknownFields(extra))
+            .setUnknownFields(extra)
+            .build();
     Frame newerKind =
         Frame.newBuilder()
-            .setUnknownFields(UnknownFieldSet.newBuilder()
-                .addField(42, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8("??")).build())
-                .build())
+            .setUnknownFields(
+                UnknownFieldSet.newBuilder()
+                    .addField(
+                        42,
+                        UnknownFieldSet.Field.newBuilder()
+                            .addLengthDelimited(ByteString.copyFromUtf8("??"))
+                            .build())
+                    .build())
             .build();
     Object seen =
-        js("const frames = codec.decodeFrames(unb64(input));"
+        js(
+            "const frames = codec.decodeFrames(unb64(input));"
                 + "done([codec.frameKind(frames[0]), codec.frameKind(frames[1]) ?? 'unknown',"
                 + " b64(codec.encodeFrame(frames[0]))])",
             b64(FrameCodec.encodeAll(List.of(newerPush, newerKind))));
     assertThat(seen)
         .asList()
-        .containsExactly("push", "unknown", b64(Frame.newBuilder().setPush(push).build().toByteArray()));
+        .containsExactly(
+            "push", "unknown", b64(Frame.newBuilder().setPush(push).build().toByteArray()));
   }
 
   @Test
   void aStreamCutIntoChunksAnywhereGivesTheSameFrames() {
     byte[] stream = FrameCodec.encodeAll(EVERY_KIND);
     Object back =
-        js("const bytes = unb64(input), out = [];"
-                + "for (const size of [1, 2, 3, 7, 64]) {"
-                + "  const reader = new codec.FrameReader(), frames = [];"
-                + "  for (let i = 0; i < bytes.length; i += size) frames.push(...reader.push(bytes.subarray(i, i + size)));"
-                + "  out.push(b64(codec.encodeFrames(frames)) + (reader.partial ? ' (partial)' : ''));"
-                + "}"
-                + "done(out)",
+        js(
+            "const bytes = unb64(input), out = [];for (const size of [1, 2, 3, 7, 64]) {  const"
+                + " reader = new codec.FrameReader(), frames = [];  for (let i = 0; i <"
+                + " bytes.length; i += size) frames.push(...reader.push(bytes.subarray(i, i +"
+                + " size)));  out.push(b64(codec.encodeFrames(frames)) + (reader.partial ? '"
+                + " (partial)' : ''));}done(out)",
             b64(stream));
     assertThat(back).asList().containsOnly(b64(stream));
   }
@@ -197,7 +307,8 @@ class JsFrameCodecIT {
   @Test
   void aLengthOverTheLimitIsRefusedBeforeItsBodyArrives() {
     Object seen =
-        js("try { new codec.FrameReader(1024).push(Uint8Array.of(0x81, 0x08)); done('accepted'); }"
+        js(
+            "try { new codec.FrameReader(1024).push(Uint8Array.of(0x81, 0x08)); done('accepted'); }"
                 + " catch (e) { done(e.code); }",
             null);
     assertThat(seen).isEqualTo("FRAME_TOO_LARGE"); // 0x81 0x08 is 1025: two bytes were enough

@@ -43,8 +43,7 @@ class WebChatIT {
     // The page server starts first, so its origins are known for the node's CORS setting; it
     // asks for the node's address only when a page loads.
     AtomicReference<PageServer.TunnelAddress> tunnel = new AtomicReference<>();
-    pages =
-        new PageServer("127.0.0.1", List.of(0, 0), tunnel::get, new DevTokens(SECRET)).start();
+    pages = new PageServer("127.0.0.1", List.of(0, 0), tunnel::get, new DevTokens(SECRET)).start();
     allowedOrigin = "http://127.0.0.1:" + pages.port(0);
     otherOrigin = "http://127.0.0.1:" + pages.port(1);
     // Heartbeats down to 500 ms, so that a test can show pings keep a quiet stream open in seconds.
@@ -53,9 +52,14 @@ class WebChatIT {
             ChatNode.config("127.0.0.1", 0, 0, SECRET, List.of(allowedOrigin))
                 .withLimits(
                     new LimitsConfig(
-                        null, null, null, new HeartbeatConfig(Duration.ofMillis(500), null, null, null), null)));
+                        null,
+                        null,
+                        null,
+                        new HeartbeatConfig(Duration.ofMillis(500), null, null, null),
+                        null)));
     downlinkProxy = new CuttableProxy(ChatNode.port(node, Role.DOWNLINK));
-    tunnel.set(new PageServer.TunnelAddress(downlinkProxy.port(), ChatNode.port(node, Role.UPLINK)));
+    tunnel.set(
+        new PageServer.TunnelAddress(downlinkProxy.port(), ChatNode.port(node, Role.UPLINK)));
     browsers.add(Browser.open());
     browsers.add(Browser.open());
   }
@@ -95,7 +99,8 @@ class WebChatIT {
     Browser bob = connected("bob", "auto");
     chatDirectlyAndInARoom(alice, bob, "lobby");
 
-    assertThat(bob.script("return document.querySelector('#dm-log li.in').dataset.from")).isEqualTo("alice");
+    assertThat(bob.script("return document.querySelector('#dm-log li.in').dataset.from"))
+        .isEqualTo("alice");
     // The node copies alice's message to her own devices too; the page knows it for its own.
     assertThat(alice.texts("#dm-log li")).containsOnlyOnce("hi bob, are you there?");
     assertThat(alice.texts("#room-log li")).containsOnlyOnce("hello lobby");
@@ -103,8 +108,8 @@ class WebChatIT {
   }
 
   /**
-   * {@code a} and {@code b} write to each other and to a room; each sees the other's messages and
-   * a ✓ on their own: the SendAck, the server has it.
+   * {@code a} and {@code b} write to each other and to a room; each sees the other's messages and a
+   * ✓ on their own: the SendAck, the server has it.
    */
   private static void chatDirectlyAndInARoom(Browser a, Browser b, String room) {
     String question = "hi " + b.user() + ", are you there?";
@@ -133,11 +138,14 @@ class WebChatIT {
 
     downlinkProxy.cut();
     try {
-      await("dave notices").atMost(Browser.PATIENCE).until(() -> "reconnecting".equals(dave.status("data-state")));
+      await("dave notices")
+          .atMost(Browser.PATIENCE)
+          .until(() -> "reconnecting".equals(dave.status("data-state")));
       for (int i = 1; i <= 5; i++) {
         carol.sendDirect("dave", "while down " + i); // the uplink is not cut: the node stores them
       }
-      await().atMost(Browser.PATIENCE)
+      await()
+          .atMost(Browser.PATIENCE)
           .until(() -> carol.texts("#dm-log li.out[data-status=delivered]").size() == 7);
       assertThat(dave.texts("#dm-log li.in")).hasSize(2);
     } finally {
@@ -149,7 +157,10 @@ class WebChatIT {
     IntStream.rangeClosed(1, 5).forEach(i -> expected.add("while down " + i));
     await().atMost(Browser.PATIENCE).until(() -> dave.texts("#dm-log li.in").size() >= 7);
     assertThat(dave.texts("#dm-log li.in")).containsExactlyElementsOf(expected);
-    assertThat(dave.script("return [...document.querySelectorAll('#dm-log li.in')].map(li => +li.dataset.seq)"))
+    assertThat(
+            dave.script(
+                "return [...document.querySelectorAll('#dm-log li.in')].map(li =>"
+                    + " +li.dataset.seq)"))
         .asList()
         .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
   }
@@ -165,7 +176,9 @@ class WebChatIT {
     node.router().kick("erin", null, "test kick").toCompletableFuture().join();
     frank.sendDirect("erin", "two");
     await().atMost(Browser.PATIENCE).until(() -> erin.texts("#dm-log li.in").size() >= 2);
-    await().during(Duration.ofMillis(300)).atMost(Browser.PATIENCE)
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Browser.PATIENCE)
         .until(() -> erin.texts("#dm-log li.in").equals(List.of("one", "two")));
     assertThat(erin.script("return window.chat.client.stats.reconnects")).isEqualTo(1L);
   }
@@ -177,10 +190,19 @@ class WebChatIT {
     assertThat(allowed.awaitConnected()).isEqualTo("stream");
 
     // The browser keeps the tunnel's answers from the page: it never connects, and says why.
-    await().atMost(Browser.PATIENCE)
-        .until(() -> other.status("data-state").equals("reconnecting")
-            && other.driver.findElement(org.openqa.selenium.By.id("status")).getText().contains("Failed to fetch"));
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+    await()
+        .atMost(Browser.PATIENCE)
+        .until(
+            () ->
+                other.status("data-state").equals("reconnecting")
+                    && other
+                        .driver
+                        .findElement(org.openqa.selenium.By.id("status"))
+                        .getText()
+                        .contains("Failed to fetch"));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(3))
         .until(() -> !"connected".equals(other.status("data-state")));
   }
 
@@ -195,7 +217,9 @@ class WebChatIT {
     // gives up a stream that brought nothing (not even the node's pings) for 2.5 s.
     Browser mia = connected("mia", "stream", "stream", "&heartbeat_ms=1000");
     assertThat(mia.script("return window.chat.client.welcome.heartbeatMs")).isEqualTo(1000L);
-    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> "connected".equals(mia.status("data-state")));
     assertThat(mia.script("return window.chat.client.stats.reconnects")).isEqualTo(0L);
   }
@@ -218,22 +242,19 @@ class WebChatIT {
     // The library on its own, on a page of this origin: getToken() hands out a bad token unless
     // asked to refresh, so both the downlink and the uplink must get a 401 and ask again.
     Object seen =
-        page(allowedOrigin, "").asyncScript(
-            "const done = arguments[arguments.length - 1];"
-                + "(async () => {"
-                + "  const { LinkgateClient } = await import('/linkgate.js');"
-                + "  const config = await (await fetch('/config.json')).json();"
-                + "  const refreshes = [];"
-                + "  const getToken = async ({ refresh } = {}) => {"
-                + "    refreshes.push(Boolean(refresh));"
-                + "    return refresh ? (await fetch('/dev/token?user=pat')).text() : 'not-a-token';"
-                + "  };"
-                + "  const client = new LinkgateClient({ ...config, getToken, backoff: { initialMs: 50 } });"
-                + "  const welcome = await client.connect();"
-                + "  const ack = await client.send('user:pat', 'a note to myself');"
-                + "  client.close();"
-                + "  return [welcome.userId, ack.msgId !== '', ...refreshes];"
-                + "})().then(done, e => done(String(e)));");
+        page(allowedOrigin, "")
+            .asyncScript(
+                "const done = arguments[arguments.length - 1];(async () => {  const {"
+                    + " LinkgateClient } = await import('/linkgate.js');  const config = await"
+                    + " (await fetch('/config.json')).json();  const refreshes = [];  const"
+                    + " getToken = async ({ refresh } = {}) => {   "
+                    + " refreshes.push(Boolean(refresh));    return refresh ? (await"
+                    + " fetch('/dev/token?user=pat')).text() : 'not-a-token';  };  const client ="
+                    + " new LinkgateClient({ ...config, getToken, backoff: { initialMs: 50 } }); "
+                    + " const welcome = await client.connect();  const ack = await"
+                    + " client.send('user:pat', 'a note to myself');  client.close();  return"
+                    + " [welcome.userId, ack.msgId !== '', ...refreshes];})().then(done, e =>"
+                    + " done(String(e)));");
     assertThat(seen).asList().containsExactly("pat", true, false, true, false, true);
   }
 
@@ -245,10 +266,10 @@ class WebChatIT {
     // 40 sends in one go: the first 32 (the cap) in one POST, the other 8 in the next.
     Object posts =
         kim.asyncScript(
-            "const done = arguments[arguments.length - 1];"
-                + "const c = window.chat.client, before = c.stats.uplinkRequests;"
-                + "Promise.all(Array.from({length: 40}, (_, i) => c.send('user:lee', 'burst ' + i)))"
-                + "  .then(() => done(c.stats.uplinkRequests - before), e => done(String(e)));");
+            "const done = arguments[arguments.length - 1];const c = window.chat.client, before ="
+                + " c.stats.uplinkRequests;Promise.all(Array.from({length: 40}, (_, i) =>"
+                + " c.send('user:lee', 'burst ' + i)))  .then(() => done(c.stats.uplinkRequests -"
+                + " before), e => done(String(e)));");
     assertThat(posts).isEqualTo(2L);
     List<String> expected = IntStream.range(0, 40).mapToObj(i -> "burst " + i).toList();
     await().atMost(Browser.PATIENCE).until(() -> lee.texts("#dm-log li.in").size() >= 40);
