@@ -1,6 +1,7 @@
 package io.linkgate.client;
 
 import io.linkgate.api.proto.Endpoint;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,14 +16,29 @@ import java.util.Optional;
  * @param attempt the connection attempt this is about, counted from 1 since the last connection
  *     (or {@code connect()}): the attempt that succeeded, that failed, or that comes next; 0 when
  *     not about an attempt ({@code STOPPED} by the app)
+ * @param heartbeat the heartbeat interval: on {@code CONNECTED} the one the client pings at on this
+ *     connection (never longer than the node granted); on other states the one the next connection
+ *     starts at, which with {@link LinkgateClient.Builder#adaptiveHeartbeat} is what the client
+ *     learned for its network so far
  */
 public record ConnectionEvent(
-    ConnectionState state, String reason, Optional<Endpoint> endpoint, int attempt) {
+    ConnectionState state,
+    String reason,
+    Optional<Endpoint> endpoint,
+    int attempt,
+    Duration heartbeat) {
 
   public ConnectionEvent {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(heartbeat, "heartbeat");
+  }
+
+  /** An event that says nothing about the heartbeat ({@link #heartbeat} is zero). */
+  public ConnectionEvent(
+      ConnectionState state, String reason, Optional<Endpoint> endpoint, int attempt) {
+    this(state, reason, endpoint, attempt, Duration.ZERO);
   }
 
   /** The endpoint's transport name ({@code tcp}, {@code grpc}, ...), if there is an endpoint. */

@@ -228,6 +228,9 @@ public final class LinkgateClient implements AutoCloseable {
     private boolean tokenRefreshable;
     private String deviceId;
     private Duration heartbeat = Duration.ofSeconds(30);
+    private boolean adaptiveHeartbeat;
+    private Duration heartbeatMin;
+    private Duration heartbeatMax;
     private String clientVersion = defaultVersion();
     private ClientTransportOptions transportOptions = ClientTransportOptions.defaults();
     private PushListener pushListener;
@@ -367,14 +370,50 @@ public final class LinkgateClient implements AutoCloseable {
       return this;
     }
 
-    /** The heartbeat interval to propose; the server grants one within its bounds. Default 30 s. */
+    /**
+     * The heartbeat interval to propose; the server grants one within its bounds, and the client
+     * pings at the granted one. Default 30 s. With {@link #adaptiveHeartbeat} it is where learning
+     * starts on each network.
+     */
     public Builder heartbeat(Duration heartbeat) {
-      long ms = heartbeat.toMillis();
-      if (ms < 1 || ms > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("heartbeat must be between 1 ms and 24 days, got " + heartbeat);
-      }
-      this.heartbeat = heartbeat;
+      this.heartbeat = checkHeartbeat(heartbeat, "heartbeat");
       return this;
+    }
+
+    /**
+     * Learns the longest heartbeat interval each network ({@link #network}) allows, instead of
+     * keeping one: NATs and carrier firewalls drop idle connections after timeouts nobody
+     * publishes, and every ping costs battery. The client starts at {@link #heartbeat} (within
+     * these bounds), steps the interval up by half after two idle periods survived, and when a
+     * connection dies at a longer interval (no frame comes back after an idle ping) steps back to
+     * the last one that worked and keeps it for 6 hours. While probing, its {@code Hello} proposes
+     * {@code max} so one connection can step up; once settled it proposes what it learned. The
+     * node's bounds (from dispatch or from how it clamped a proposal) always win, and the client
+     * never pings slower than the node granted. {@link ConnectionEvent#heartbeat()} reports the
+     * interval. Off by default.
+     *
+     * @param min the shortest interval to use, however often connections die
+     * @param max the longest interval to try
+     */
+    public Builder adaptiveHeartbeat(Duration min, Duration max) {
+      checkHeartbeat(min, "min");
+      checkHeartbeat(max, "max");
+      if (min.compareTo(max) > 0) {
+        throw new IllegalArgumentException("min " + min + " is above max " + max);
+      }
+      this.adaptiveHeartbeat = true;
+      this.heartbeatMin = min;
+      this.heartbeatMax = max;
+      return this;
+    }
+
+    private static Duration checkHeartbeat(Duration interval, String name) {
+      long ms = interval.toMillis();
+      if (ms < 1 || ms > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            name + " must be between 1 ms and 24 days, got " + interval);
+      }
+      return interval;
     }
 
     public Builder clientVersion(String clientVersion) {
@@ -489,7 +528,9 @@ public final class LinkgateClient implements AutoCloseable {
         transports.get(name); // throws, naming the known transports and the artifact to add
       }
       ClientConfig config = new ClientConfig(
-          downlinks, uplinks, token, tokenRefreshable, deviceId, heartbeat, clientVersion,
+          downlinks, uplinks, token, tokenRefreshable, deviceId, heartbeat, adaptiveHeartbeat,
+          adaptiveHeartbeat ? heartbeatMin : heartbeat, adaptiveHeartbeat ? heartbeatMax : heartbeat,
+          clientVersion,
           transportOptions, pushListener, stateListener, backoff, resumeFrom, ackBatchSize,
           ackDelay, maxQueuedPushes, maxPendingSends, maxSendAttempts, sendTimeout,
           uplinkIdleTimeout, Set.copyOf(transports.names()), network, racing, raceStagger,

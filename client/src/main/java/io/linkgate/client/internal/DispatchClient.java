@@ -207,7 +207,9 @@ public final class DispatchClient implements EndpointSource {
 
   private Lists store(DispatchResponse response) {
     Lists lists = new Lists(
-        usable(response.getDownlinkList(), Role.DOWNLINK), usable(response.getUplinkList(), Role.UPLINK));
+        usable(response.getDownlinkList(), Role.DOWNLINK), usable(response.getUplinkList(), Role.UPLINK),
+        Integer.toUnsignedLong(response.getHeartbeatMinMs()),
+        Integer.toUnsignedLong(response.getHeartbeatMaxMs()));
     long ttlNanos = response.getTtlMs() > 0
         ? TimeUnit.MILLISECONDS.toNanos(response.getTtlMs())
         : DEFAULT_TTL.toNanos();

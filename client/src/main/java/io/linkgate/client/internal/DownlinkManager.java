@@ -61,7 +61,7 @@ public final class DownlinkManager {
   private final Consumer<List<Endpoint>> uplinkRedirect;
   private final Candidates candidates;
   private final PushSequencer sequencer;
-  private final Heartbeat heartbeat;
+  private final DownlinkHeartbeat heartbeat;
   private final AckBatcher acks;
   /** The last contiguous seq the app's listener returned from; read from any thread. */
   private final AtomicReference<Cursor> delivered;
@@ -93,11 +93,14 @@ public final class DownlinkManager {
     this.connector = connector;
     this.endpoints = endpoints;
     this.tokens = new TokenSource(config.token(), config.tokenRefreshable());
-    this.state = new StateReporter(callbacks, config.stateListener(), ConnectionState.STOPPED);
+    this.heartbeat = new DownlinkHeartbeat(scheduler,
+        new HeartbeatLearner(HeartbeatLearner.Settings.of(config), System::nanoTime),
+        config::network);
+    this.state = new StateReporter(
+        callbacks, config.stateListener(), ConnectionState.STOPPED, heartbeat::intervalMs);
     this.uplinkRedirect = uplinkRedirect;
     this.candidates = Candidates.of(config, config.downlinks());
     this.sequencer = new PushSequencer(config.resumeFrom());
-    this.heartbeat = new Heartbeat(scheduler);
     this.acks = new AckBatcher(
         scheduler, config.ackBatchSize(), config.ackDelay().toMillis(), this::flushAck);
     this.delivered = new AtomicReference<>(config.resumeFrom());
@@ -202,18 +205,28 @@ public final class DownlinkManager {
       return;
     }
     a.resumeFrom = sequencer.received();
-    Hello hello = Hello.newBuilder()
+    candidates.connect(endpoints, a.token, scheduler, this::downlinks,
+            list -> connector.openDownlink(list, hello(a), a))
+        .whenComplete((opened, error) -> scheduler.runOrPost(() -> opened(a, opened, error)));
+  }
+
+  /** Dispatch's downlinks; its heartbeat bounds go into the next proposal. */
+  private List<Endpoint> downlinks(EndpointSource.Lists lists) {
+    heartbeat.nodeBounds(lists.heartbeatMinMs(), lists.heartbeatMaxMs());
+    return lists.downlinks();
+  }
+
+  private Hello hello(Attempt a) {
+    a.proposedHeartbeatMs = heartbeat.proposal();
+    return Hello.newBuilder()
         .setToken(a.token)
         .setDeviceId(config.deviceId())
         .setRole(Role.DOWNLINK)
         .setResumeFromSeq(a.resumeFrom)
         .setResumeEpoch(sequencer.epoch())
-        .setHeartbeatMs((int) config.heartbeat().toMillis())
+        .setHeartbeatMs((int) a.proposedHeartbeatMs)
         .setClientVersion(config.clientVersion())
         .build();
-    candidates.connect(endpoints, a.token, scheduler, EndpointSource.Lists::downlinks,
-            list -> connector.openDownlink(list, hello, a))
-        .whenComplete((opened, error) -> scheduler.runOrPost(() -> opened(a, opened, error)));
   }
 
   private void opened(Attempt a, Connector.Opened<ClientDownlink> opened, Throwable error) {
@@ -253,12 +266,9 @@ public final class DownlinkManager {
     for (String room : rooms) {
       a.link.send(Frame.newBuilder().setSubscribe(Subscribe.newBuilder().setRoom(room)).build());
     }
-    long interval = welcome.getHeartbeatMs() > 0 ? welcome.getHeartbeatMs() : config.heartbeat().toMillis();
-    heartbeat.start(
-        interval,
+    heartbeat.start(a.proposedHeartbeatMs, welcome.getHeartbeatMs(),
         nonce -> a.link.send(Frames.ping(nonce)),
-        () -> lost(a, "no frame from the server for " + (long) (interval * Heartbeat.MISS_FACTOR)
-            + " ms", Then.BACKOFF));
+        reason -> lost(a, reason, Then.BACKOFF));
     state.report(ConnectionState.CONNECTED,
         "node " + welcome.getNodeId() + " via " + Endpoints.describe(opened.endpoint())
             + (welcome.getResumed() ? ", resumed after seq " + a.resumeFrom : ", not resumed"),
@@ -403,6 +413,9 @@ public final class DownlinkManager {
       a.closeCause = cause;
       return;
     }
+    if (a.lastError == null) {
+      heartbeat.lostAbruptly();
+    }
     String reason = a.lastError != null ? a.lastError
         : cause == null ? "connection closed" : Failures.describe(cause);
     lost(a, reason, Then.BACKOFF);
@@ -522,6 +535,7 @@ public final class DownlinkManager {
   private final class Attempt implements ClientDownlink.Listener {
     String token;
     long resumeFrom;
+    long proposedHeartbeatMs;
     ClientDownlink link;
     Endpoint endpoint;
     /** Frames that arrived before the open stage was handled; null once it was. */

@@ -29,9 +29,13 @@ public interface EndpointSource extends AutoCloseable {
     };
   }
 
-  /** Ranked endpoints per role, best first. */
-  record Lists(List<Endpoint> downlinks, List<Endpoint> uplinks) {
-    static final Lists EMPTY = new Lists(List.of(), List.of());
+  /**
+   * Ranked endpoints per role, best first, and the heartbeat bounds the nodes grant (0 when
+   * unknown).
+   */
+  record Lists(
+      List<Endpoint> downlinks, List<Endpoint> uplinks, long heartbeatMinMs, long heartbeatMaxMs) {
+    static final Lists EMPTY = new Lists(List.of(), List.of(), 0, 0);
 
     public Lists {
       downlinks = List.copyOf(downlinks);

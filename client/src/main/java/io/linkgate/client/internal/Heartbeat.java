@@ -4,52 +4,80 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pings every granted interval and notices when the server has gone quiet: no frame at all for
- * 2.5 intervals means the connection is dead even if the socket does not know it yet. Scheduler
- * thread only.
+ * Pings every interval and notices when the server has gone quiet: no frame at all for 2.5
+ * intervals means the connection is dead even if the socket does not know it yet. It also tells
+ * when the connection survived an idle period: a ping sent after the link was quiet for most of an
+ * interval, and any frame coming back after it, prove a middlebox kept the flow that long. The
+ * interval may change while running. Scheduler thread only.
  */
 final class Heartbeat {
   static final double MISS_FACTOR = 2.5;
+  /**
+   * How quiet the link must have been before a ping for its answer to count as an idle period
+   * survived; less than 1 because the previous pong itself is traffic, a round trip after a ping.
+   */
+  private static final double IDLE_SHARE = 0.8;
+
+  /** What the heartbeat asks for and reports. */
+  interface Listener {
+    /** Send a Ping with this nonce. */
+    void ping(long nonce);
+
+    /** The link was idle for about {@code intervalMs} and then carried a frame again. */
+    void idleSurvived(long intervalMs);
+
+    /** Nothing arrived for {@code silentMs}; called once, and the heartbeat stops. */
+    void silent(long silentMs);
+  }
 
   private final Scheduler scheduler;
+  private Listener listener;
   private ScheduledFuture<?> tick;
+  private long intervalMs;
   private long lastReceived;
   private long lastPing;
   private long nonce;
+  /** The interval of an idle ping awaiting any frame back; 0 when none is. */
+  private long probeMs;
 
   Heartbeat(Scheduler scheduler) {
     this.scheduler = scheduler;
   }
 
-  /**
-   * Starts for one connection.
-   *
-   * @param ping sends a Ping with the given nonce
-   * @param silent called once when the server has been silent too long
-   */
-  void start(long intervalMs, java.util.function.LongConsumer ping, Runnable silent) {
+  /** Starts for one connection. */
+  void start(long intervalMs, Listener listener) {
     stop();
-    long intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
-    long timeoutNanos = (long) (intervalNanos * MISS_FACTOR);
+    this.listener = listener;
     lastReceived = System.nanoTime();
     lastPing = lastReceived;
-    // Ticking at half the interval bounds how late a ping or the timeout can be noticed.
-    long period = Math.max(1, intervalMs / 2);
-    tick = scheduler.scheduleAtFixedRate(Threads.guarded(() -> {
-      long now = System.nanoTime();
-      if (now - lastReceived >= timeoutNanos) {
-        stop();
-        silent.run();
-      } else if (now - lastPing >= intervalNanos - TimeUnit.MILLISECONDS.toNanos(period) / 2) {
-        lastPing = now;
-        ping.accept(++nonce);
-      }
-    }), period, period, TimeUnit.MILLISECONDS);
+    probeMs = 0;
+    schedule(intervalMs);
+  }
+
+  /** Pings at {@code intervalMs} from now on. */
+  void interval(long intervalMs) {
+    if (tick != null && intervalMs != this.intervalMs) {
+      schedule(intervalMs);
+    }
+  }
+
+  long intervalMs() {
+    return intervalMs;
+  }
+
+  /** A ping went out and nothing has come back since: a connection lost now died at it. */
+  boolean awaitingAnswer() {
+    return tick != null && lastPing - lastReceived > 0;
   }
 
   /** Any frame from the server proves the connection alive. */
   void touch() {
     lastReceived = System.nanoTime();
+    long survived = probeMs;
+    if (survived > 0) {
+      probeMs = 0;
+      listener.idleSurvived(survived); // last: it may change the interval
+    }
   }
 
   void stop() {
@@ -57,5 +85,29 @@ final class Heartbeat {
       tick.cancel(false);
       tick = null;
     }
+  }
+
+  private void schedule(long ms) {
+    if (tick != null) {
+      tick.cancel(false);
+    }
+    intervalMs = ms;
+    long intervalNanos = TimeUnit.MILLISECONDS.toNanos(ms);
+    long timeoutNanos = (long) (intervalNanos * MISS_FACTOR);
+    // Ticking at half the interval bounds how late a ping or the timeout can be noticed.
+    long period = Math.max(1, ms / 2);
+    long early = TimeUnit.MILLISECONDS.toNanos(period) / 2;
+    tick = scheduler.scheduleAtFixedRate(Threads.guarded(() -> {
+      long now = System.nanoTime();
+      if (now - lastReceived >= timeoutNanos) {
+        stop();
+        listener.silent(TimeUnit.NANOSECONDS.toMillis(now - lastReceived));
+      } else if (now - lastPing >= intervalNanos - early) {
+        long quiet = now - Math.max(lastReceived, lastPing);
+        probeMs = quiet >= intervalNanos * IDLE_SHARE ? ms : 0;
+        lastPing = now;
+        listener.ping(++nonce);
+      }
+    }), period, period, TimeUnit.MILLISECONDS);
   }
 }

@@ -49,8 +49,16 @@ final class HeartbeatLearner {
       return new Settings(ms, ms, ms, 1.5, 1, Duration.ZERO);
     }
 
-    static Settings adaptive(long startMs, long minMs, long maxMs) {
-      return new Settings(startMs, minMs, maxMs, 1.5, 2, Duration.ofHours(6));
+    /** The client's: adaptive within its bounds, starting at its heartbeat, or fixed at it. */
+    static Settings of(ClientConfig config) {
+      long start = config.heartbeat().toMillis();
+      if (!config.adaptiveHeartbeat()) {
+        return fixed(start);
+      }
+      long min = config.heartbeatMin().toMillis();
+      long max = config.heartbeatMax().toMillis();
+      return new Settings(
+          Math.max(min, Math.min(max, start)), min, max, 1.5, 2, Duration.ofHours(6));
     }
   }
 

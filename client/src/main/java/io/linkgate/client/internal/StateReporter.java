@@ -4,7 +4,9 @@ import io.linkgate.api.proto.Endpoint;
 import io.linkgate.client.ConnectionEvent;
 import io.linkgate.client.ConnectionState;
 import io.linkgate.client.ConnectionStateListener;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,12 +16,19 @@ final class StateReporter {
 
   private final Callbacks callbacks;
   private final ConnectionStateListener listener;
+  private final LongSupplier heartbeatMs;
   private volatile ConnectionState state;
 
-  StateReporter(Callbacks callbacks, ConnectionStateListener listener, ConnectionState initial) {
+  /** @param heartbeatMs the heartbeat interval to report with each change */
+  StateReporter(
+      Callbacks callbacks,
+      ConnectionStateListener listener,
+      ConnectionState initial,
+      LongSupplier heartbeatMs) {
     this.callbacks = callbacks;
     this.listener = listener;
     this.state = initial;
+    this.heartbeatMs = heartbeatMs;
   }
 
   ConnectionState state() {
@@ -34,8 +43,8 @@ final class StateReporter {
     state = newState;
     log.debug("downlink {} (attempt {}): {}", newState, attempt, reason);
     if (listener != null) {
-      ConnectionEvent event =
-          new ConnectionEvent(newState, reason, Optional.ofNullable(endpoint), attempt);
+      ConnectionEvent event = new ConnectionEvent(newState, reason, Optional.ofNullable(endpoint),
+          attempt, Duration.ofMillis(heartbeatMs.getAsLong()));
       callbacks.run(() -> listener.onEvent(event));
     }
   }
