@@ -141,13 +141,15 @@ class JsFrameCodecIT {
    */
   private static Object js(String body, Object input) {
     return browser.asyncScript(
-        "const done = arguments[arguments.length - 1], input = arguments[0];"
-            + "const b64 = bytes => btoa(String.fromCharCode(...bytes));"
-            + "const unb64 = s => Uint8Array.from(atob(s), c => c.charCodeAt(0));"
-            + "import('/linkgate.js').then(codec => {"
-            + body
-            + "})"
-            + ".catch(e => done('JS error: ' + e.stack));",
+        """
+        const done = arguments[arguments.length - 1], input = arguments[0];
+        const b64 = bytes => btoa(String.fromCharCode(...bytes));
+        const unb64 = s => Uint8Array.from(atob(s), c => c.charCodeAt(0));
+        import('/linkgate.js')
+          .then(codec => { %s })
+          .catch(e => done('JS error: ' + e.stack));
+        """
+            .formatted(body),
         input);
   }
 
@@ -166,15 +168,22 @@ class JsFrameCodecIT {
   void jsDecodesEachFieldToWhatJavaPutThere() {
     Object seen =
         js(
-            "const [hello, welcome, send, ack, push, pushAck, ping, pong, goAway, error] ="
-                + " codec.decodeFrames(unb64(input));done([hello.hello.role,"
-                + " welcome.welcome.lastSeq.toString(), typeof welcome.welcome.lastSeq, new"
-                + " TextDecoder().decode(send.send.payload), send.send.headers.traceparent,"
-                + " ack.sendAck.serverTimeMs, push.push.serverTimeMs,"
-                + " Array.from(push.push.payload).join(','), pushAck.pushAck.upToSeq.toString(),"
-                + " ping.ping.nonce.toString(), codec.frameKind(pong), pong.pong.nonce,"
-                + " goAway.goAway.reconnectTo[0].tls, goAway.goAway.reconnectTo[1].port,"
-                + " error.error.code].join('|'))",
+            """
+            const [hello, welcome, send, ack, push, pushAck, ping, pong, goAway, error] =
+                codec.decodeFrames(unb64(input));
+            done([
+              hello.hello.role,
+              welcome.welcome.lastSeq.toString(), typeof welcome.welcome.lastSeq,
+              new TextDecoder().decode(send.send.payload), send.send.headers.traceparent,
+              ack.sendAck.serverTimeMs,
+              push.push.serverTimeMs, Array.from(push.push.payload).join(','),
+              pushAck.pushAck.upToSeq.toString(),
+              ping.ping.nonce.toString(),
+              codec.frameKind(pong), pong.pong.nonce,
+              goAway.goAway.reconnectTo[0].tls, goAway.goAway.reconnectTo[1].port,
+              error.error.code,
+            ].join('|'));
+            """,
             b64(FrameCodec.encodeAll(EVERY_KIND)));
     assertThat(seen)
         .isEqualTo(
@@ -198,47 +207,38 @@ class JsFrameCodecIT {
   }
 
   @Test
-  void framesJsEncodedParseInJavaAsTheFramesMeant() throws Exception {
-    Object bytes =
+  void framesJsEncodedParseInJavaAsTheFramesMeant() {
+    Object encoded =
         js(
-            "done(b64(codec.encodeFrames([{send: {clientMsgId: 'm1', to: 'user:bob', payload:"
-                + " 'héllo ✓', headers: {a: '1', traceparent: '00-x'}}},{pushAck: {upToSeq:"
-                + " 9223372036854775807n}},{ping: {nonce: 18446744073709551615n}},{pong:"
-                + " {}},{subscribe: {room: 'lobby'}},{unsubscribe: {room: 'lobby'}},{hello: {token:"
-                + " 't.o.k', deviceId: 'phone', role: 'DOWNLINK', resumeFromSeq: 300, heartbeatMs:"
-                + " 30000,  clientVersion: 'js/1', resumeEpoch: 'e1'}},{error: {code:"
-                + " 'SLOW_CONSUMER', message: 'slow', clientMsgId: 'm9'}},{push: {seq: 128, msgId:"
-                + " 'id-2', from: 'alice', to: 'room:lobby', payload: new Uint8Array([0, 255, 7]), "
-                + " serverTimeMs: -5, headers: {k: 'v'}}},])))",
+            """
+            done(b64(codec.encodeFrames([
+              {hello: {token: 't.o.k', deviceId: 'phone', role: 'DOWNLINK', resumeFromSeq: 300,
+                       heartbeatMs: 30000, clientVersion: 'js/1', resumeEpoch: 'e1'}},
+              {welcome: {sessionId: 's-1', nodeId: 'n1', userId: 'bob', heartbeatMs: 25000,
+                         lastSeq: 9007199254740993n, resumed: true, epoch: 'ep'}},
+              {send: {clientMsgId: 'm1', to: 'user:bob', payload: 'héllo ✓',
+                      headers: {a: '1', traceparent: '00-x'}}},
+              {sendAck: {clientMsgId: 'm1', msgId: 'id-1', serverTimeMs: 1796000000123}},
+              {push: {seq: 128, msgId: 'id-2', from: 'alice', to: 'room:lobby',
+                      payload: new Uint8Array([0, 255, 7]), serverTimeMs: -5, headers: {k: 'v'}}},
+              {pushAck: {upToSeq: 9223372036854775807n}},
+              {ping: {nonce: 18446744073709551615n}},
+              {pong: {}},
+              {goAway: {reason: 'drain', reconnectTo: [
+                {transport: 'http-tunnel', role: 'UPLINK', host: '10.0.0.2', port: 8081, tls: true,
+                 loadLevel: 2},
+                {host: 'h2', port: 1}]}},
+              {error: {code: 'SLOW_CONSUMER', message: 'slow', clientMsgId: 'm9'}},
+              {subscribe: {room: 'lobby'}},
+              {unsubscribe: {room: 'lobby'}},
+            ])));
+            """,
             null);
-    List<Frame> parsed =
-        FrameCodec.decodeAll(
-            Base64.getDecoder().decode((String) bytes), FrameCodec.DEFAULT_MAX_FRAME_BYTES, 64);
-    assertThat(parsed)
-        .containsExactly(
-            EVERY_KIND.get(2),
-            EVERY_KIND.get(5),
-            EVERY_KIND.get(6),
-            EVERY_KIND.get(7),
-            EVERY_KIND.get(10),
-            EVERY_KIND.get(11),
-            EVERY_KIND.get(0),
-            EVERY_KIND.get(9),
-            EVERY_KIND.get(4));
+    byte[] bytes = Base64.getDecoder().decode((String) encoded);
+    assertThat(FrameCodec.decodeAll(bytes, FrameCodec.DEFAULT_MAX_FRAME_BYTES, 64))
+        .containsExactlyElementsOf(EVERY_KIND);
     // Not only equal as messages: the same bytes Java writes (field order, defaults left out).
-    assertThat(Base64.getDecoder().decode((String) bytes))
-        .isEqualTo(
-            FrameCodec.encodeAll(
-                List.of(
-                    EVERY_KIND.get(2),
-                    EVERY_KIND.get(5),
-                    EVERY_KIND.get(6),
-                    EVERY_KIND.get(7),
-                    EVERY_KIND.get(10),
-                    EVERY_KIND.get(11),
-                    EVERY_KIND.get(0),
-                    EVERY_KIND.get(9),
-                    EVERY_KIND.get(4))));
+    assertThat(bytes).isEqualTo(FrameCodec.encodeAll(EVERY_KIND));
   }
 
   @Test
@@ -280,9 +280,11 @@ class JsFrameCodecIT {
             .build();
     Object seen =
         js(
-            "const frames = codec.decodeFrames(unb64(input));"
-                + "done([codec.frameKind(frames[0]), codec.frameKind(frames[1]) ?? 'unknown',"
-                + " b64(codec.encodeFrame(frames[0]))])",
+            """
+            const [push, newer] = codec.decodeFrames(unb64(input));
+            done([codec.frameKind(push), codec.frameKind(newer) ?? 'unknown',
+                  b64(codec.encodeFrame(push))]);
+            """,
             b64(FrameCodec.encodeAll(List.of(newerPush, newerKind))));
     assertThat(seen)
         .asList()
@@ -295,11 +297,17 @@ class JsFrameCodecIT {
     byte[] stream = FrameCodec.encodeAll(EVERY_KIND);
     Object back =
         js(
-            "const bytes = unb64(input), out = [];for (const size of [1, 2, 3, 7, 64]) {  const"
-                + " reader = new codec.FrameReader(), frames = [];  for (let i = 0; i <"
-                + " bytes.length; i += size) frames.push(...reader.push(bytes.subarray(i, i +"
-                + " size)));  out.push(b64(codec.encodeFrames(frames)) + (reader.partial ? '"
-                + " (partial)' : ''));}done(out)",
+            """
+            const bytes = unb64(input), out = [];
+            for (const size of [1, 2, 3, 7, 64]) {
+              const reader = new codec.FrameReader(), frames = [];
+              for (let i = 0; i < bytes.length; i += size) {
+                frames.push(...reader.push(bytes.subarray(i, i + size)));
+              }
+              out.push(b64(codec.encodeFrames(frames)) + (reader.partial ? ' (partial)' : ''));
+            }
+            done(out);
+            """,
             b64(stream));
     assertThat(back).asList().containsOnly(b64(stream));
   }
@@ -308,8 +316,14 @@ class JsFrameCodecIT {
   void aLengthOverTheLimitIsRefusedBeforeItsBodyArrives() {
     Object seen =
         js(
-            "try { new codec.FrameReader(1024).push(Uint8Array.of(0x81, 0x08)); done('accepted'); }"
-                + " catch (e) { done(e.code); }",
+            """
+            try {
+              new codec.FrameReader(1024).push(Uint8Array.of(0x81, 0x08));
+              done('accepted');
+            } catch (e) {
+              done(e.code);
+            }
+            """,
             null);
     assertThat(seen).isEqualTo("FRAME_TOO_LARGE"); // 0x81 0x08 is 1025: two bytes were enough
   }

@@ -244,17 +244,24 @@ class WebChatIT {
     Object seen =
         page(allowedOrigin, "")
             .asyncScript(
-                "const done = arguments[arguments.length - 1];(async () => {  const {"
-                    + " LinkgateClient } = await import('/linkgate.js');  const config = await"
-                    + " (await fetch('/config.json')).json();  const refreshes = [];  const"
-                    + " getToken = async ({ refresh } = {}) => {   "
-                    + " refreshes.push(Boolean(refresh));    return refresh ? (await"
-                    + " fetch('/dev/token?user=pat')).text() : 'not-a-token';  };  const client ="
-                    + " new LinkgateClient({ ...config, getToken, backoff: { initialMs: 50 } }); "
-                    + " const welcome = await client.connect();  const ack = await"
-                    + " client.send('user:pat', 'a note to myself');  client.close();  return"
-                    + " [welcome.userId, ack.msgId !== '', ...refreshes];})().then(done, e =>"
-                    + " done(String(e)));");
+                """
+                const done = arguments[arguments.length - 1];
+                (async () => {
+                  const { LinkgateClient } = await import('/linkgate.js');
+                  const config = await (await fetch('/config.json')).json();
+                  const refreshes = [];
+                  const getToken = async ({ refresh } = {}) => {
+                    refreshes.push(Boolean(refresh));
+                    return refresh ? (await fetch('/dev/token?user=pat')).text() : 'not-a-token';
+                  };
+                  const backoff = { initialMs: 50 };
+                  const client = new LinkgateClient({ ...config, getToken, backoff });
+                  const welcome = await client.connect();
+                  const ack = await client.send('user:pat', 'a note to myself');
+                  client.close();
+                  return [welcome.userId, ack.msgId !== '', ...refreshes];
+                })().then(done, e => done(String(e)));
+                """);
     assertThat(seen).asList().containsExactly("pat", true, false, true, false, true);
   }
 
@@ -266,10 +273,12 @@ class WebChatIT {
     // 40 sends in one go: the first 32 (the cap) in one POST, the other 8 in the next.
     Object posts =
         kim.asyncScript(
-            "const done = arguments[arguments.length - 1];const c = window.chat.client, before ="
-                + " c.stats.uplinkRequests;Promise.all(Array.from({length: 40}, (_, i) =>"
-                + " c.send('user:lee', 'burst ' + i)))  .then(() => done(c.stats.uplinkRequests -"
-                + " before), e => done(String(e)));");
+            """
+            const done = arguments[arguments.length - 1];
+            const c = window.chat.client, before = c.stats.uplinkRequests;
+            Promise.all(Array.from({length: 40}, (_, i) => c.send('user:lee', 'burst ' + i)))
+              .then(() => done(c.stats.uplinkRequests - before), e => done(String(e)));
+            """);
     assertThat(posts).isEqualTo(2L);
     List<String> expected = IntStream.range(0, 40).mapToObj(i -> "burst " + i).toList();
     await().atMost(Browser.PATIENCE).until(() -> lee.texts("#dm-log li.in").size() >= 40);
