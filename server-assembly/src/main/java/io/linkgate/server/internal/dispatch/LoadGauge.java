@@ -13,7 +13,8 @@ import java.util.function.IntSupplier;
  *   <li>downlinks against the configured capacity, a level per quarter, {@value #MAX_LEVEL} at or
  *       past it;
  *   <li>scheduling lag: how late a timer of this node fires (a starved CPU or a long GC pause shows
- *       here first), 20 / 50 / 200 / 1,000 ms for levels 1 to 4;
+ *       here first), smoothed over the last few seconds (one late beat on a busy box says little),
+ *       100 / 250 / 500 / 1,000 ms for levels 1 to 4;
  *   <li>the machine's CPU use, 75 / 90 % for levels 1 and 2: a busy CPU alone never says "busy"
  *       as loudly as connections or lag do (gateways sharing a box see the same CPU, and a short
  *       build or GC burst would otherwise reorder every list).
@@ -41,9 +42,9 @@ public final class LoadGauge {
     return new LoadGauge(downlinks, capacity, cpu);
   }
 
-  /** The latest scheduling lag seen by the status beat. */
+  /** A scheduling lag seen by the status beat, folded into the smoothed value (a third each beat). */
   void observeLag(long millis) {
-    lagMillis = millis;
+    lagMillis = (lagMillis * 2 + millis) / 3;
   }
 
   public Reading read() {
@@ -62,7 +63,7 @@ public final class LoadGauge {
   }
 
   static int lagLevel(long millis) {
-    return millis >= 1000 ? 4 : millis >= 200 ? 3 : millis >= 50 ? 2 : millis >= 20 ? 1 : 0;
+    return millis >= 1000 ? 4 : millis >= 500 ? 3 : millis >= 250 ? 2 : millis >= 100 ? 1 : 0;
   }
 
   static int cpuLevel(double load) {

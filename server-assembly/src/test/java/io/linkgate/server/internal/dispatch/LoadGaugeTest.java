@@ -22,9 +22,12 @@ class LoadGaugeTest {
     double[] cpu = {0.1};
     LoadGauge gauge = new LoadGauge(downlinks::get, 100, () -> cpu[0]);
     assertThat(gauge.read().level()).isZero();
-    gauge.observeLag(250);
+    gauge.observeLag(1500); // smoothed: a third of it
     assertThat(gauge.read().level()).isEqualTo(3);
-    gauge.observeLag(0);
+    for (int i = 0; i < 20; i++) {
+      gauge.observeLag(0);
+    }
+    assertThat(gauge.read().level()).isZero();
     cpu[0] = 0.95;
     assertThat(gauge.read().level()).as("a busy CPU alone says level 2 at most").isEqualTo(2);
     cpu[0] = -1;
