@@ -47,12 +47,16 @@ class DispatchTest {
   }
 
   private LinkgateServer node(String id, int capacity) throws Exception {
+    return node(id, DispatchConfig.defaults().enabledOn(0).withCapacity(capacity));
+  }
+
+  private LinkgateServer node(String id, DispatchConfig dispatch) throws Exception {
     LinkgateServer n =
         LinkgateServer.start(
             TestNodes.loopback()
                 .withNodeId(id)
                 .withStore(new StoreConfig("redis", redis.uri(), null, null, null, null))
-                .withDispatch(DispatchConfig.defaults().enabledOn(0).withCapacity(capacity)));
+                .withDispatch(dispatch));
     open.add(n);
     return n;
   }
@@ -225,5 +229,118 @@ class DispatchTest {
     Thread.sleep(300);
     pushes.forEach(p -> got.add(p.getSeq() + ":" + p.getPayload().toStringUtf8()));
     assertThat(got).containsExactly("1:before", "2:after");
+  }
+
+  @Test
+  void aDrainSpreadsItsClientsOverTheWindowToTheOtherNodeWithNoGapAndNoDuplicate() throws Exception {
+    LinkgateServer a = node("node-a", DispatchConfig.defaults().enabledOn(0).withDrainWindow(Duration.ofSeconds(2)));
+    LinkgateServer b = node("node-b", 1000);
+    await().atMost(Duration.ofSeconds(5)).until(() -> dispatch(a, "x").getDownlinkCount() == 2);
+    int devices = 12;
+    List<java.util.concurrent.CopyOnWriteArrayList<Push>> received = new ArrayList<>();
+    for (int i = 0; i < devices; i++) {
+      var got = new java.util.concurrent.CopyOnWriteArrayList<Push>();
+      received.add(got);
+      // Each knows only node-a: the GoAway's hints are its only way to node-b.
+      LinkgateClient c = LinkgateClient.builder()
+          .downlinkEndpoints(List.of(TestNodes.endpoint(a, Role.DOWNLINK)))
+          .uplinkEndpoints(List.of(TestNodes.endpoint(a, Role.UPLINK)))
+          .token(TestNodes.token("d" + i)).deviceId("d" + i + "-phone").pushListener(got::add).build();
+      open.add(c);
+      c.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    // Pushes from node-b to every device the whole time, across the drain.
+    java.util.concurrent.atomic.AtomicBoolean pushing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    int[] sent = new int[devices];
+    Thread pusher = new Thread(() -> {
+      while (pushing.get()) {
+        for (int i = 0; i < devices; i++) {
+          try {
+            b.router().push("d" + i, io.linkgate.router.Message.of("svc", "", ("m" + (sent[i] + 1)).getBytes()))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            sent[i]++;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    pusher.start();
+    Thread.sleep(500);
+
+    long start = System.nanoTime();
+    a.drain();
+    List<Long> movedAtMs = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      for (int i = movedAtMs.size(); i < devices; i++) {
+        long onB = b.router().sessionsOf("d" + i).toCompletableFuture().get().stream()
+            .filter(s -> s.nodeId().equals("node-b")).count();
+        if (onB == 0) {
+          return false;
+        }
+        movedAtMs.add((System.nanoTime() - start) / 1_000_000);
+      }
+      return true;
+    });
+    long allMovedMs = (System.nanoTime() - start) / 1_000_000;
+    Thread.sleep(500);
+    pushing.set(false);
+    pusher.join();
+    System.out.printf("drain with hints: %d devices on node-b within %d ms (window 2 s)%n", devices, allMovedMs);
+    assertThat(allMovedMs).as("within the window and a reconnect").isLessThan(6_000);
+    for (int i = 0; i < devices; i++) {
+      int n = sent[i];
+      var got = received.get(i);
+      await().atMost(Duration.ofSeconds(10)).until(() -> got.size() >= n);
+      assertThat(got).extracting(Push::getSeq).as("d" + i + ": every seq once, in order")
+          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, n).boxed().toList());
+    }
+  }
+
+  @Test
+  void anEndpointThatBlackHolesForEveryClientSinksBelowTheWorkingOnesOnTheirReports() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.linkgate.testing.PortBlock.usable(), "needs iptables");
+    // A short list time-to-live, so the clients ask again (and report) within the test.
+    DispatchConfig shortTtl = new DispatchConfig(true, 0, null, Duration.ofSeconds(10), null, null, null);
+    LinkgateServer a = node("node-a", shortTtl);
+    LinkgateServer b = node("node-b", shortTtl);
+    await().atMost(Duration.ofSeconds(5)).until(() -> dispatch(a, "x").getDownlinkCount() == 2);
+    int aPort = TestNodes.endpoint(a, Role.DOWNLINK).getPort();
+    List<String> users = new ArrayList<>();
+    for (int i = 0; users.size() < 4; i++) {
+      if (dispatch(a, "r" + i).getDownlink(0).getPort() == aPort) {
+        users.add("r" + i);
+      }
+    }
+    open.add(io.linkgate.testing.PortBlock.dropSyns(aPort));
+    for (String user : users) {
+      LinkgateClient c = LinkgateClient.builder()
+          .dispatch(url(a, ""))
+          .transportOptions(new io.linkgate.api.client.ClientTransportOptions(
+              io.linkgate.api.FrameCodec.DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(2), java.util.Optional.empty(), false, java.util.Map.of()))
+          .token(TestNodes.token(user)).deviceId(user + "-phone").pushListener(p -> {}).build();
+      open.add(c);
+      c.connect().toCompletableFuture().get(10, TimeUnit.SECONDS); // raced past the black hole to node-b
+    }
+    // Each client's attempt at node-a times out after 2 s; its next dispatch call (at 80 % of the
+    // 10 s time-to-live) reports it, and the endpoint sinks for everyone.
+    long start = System.nanoTime();
+    // Sunk by the reports, not by load: node-a's endpoint last while its node is no busier.
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      for (String user : users) {
+        DispatchResponse r = dispatch(a, user);
+        if (r.getDownlink(1).getPort() != aPort || r.getDownlink(1).getLoadLevel() > r.getDownlink(0).getLoadLevel()) {
+          return false;
+        }
+      }
+      return true;
+    });
+    System.out.printf("closed loop: black-holed endpoint sank for every client %d ms after they connected%n",
+        (System.nanoTime() - start) / 1_000_000);
   }
 }
