@@ -7,6 +7,7 @@ import io.linkgate.client.Endpoints;
 import io.linkgate.client.LinkgateClient;
 import io.linkgate.router.Hs256Authenticator;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -69,6 +70,20 @@ final class ClientOptions {
   @Option(names = "--device", paramLabel = "D", description = "device id (default: cli- and a random suffix)")
   String device;
 
+  @Option(
+      names = "--dispatch",
+      paramLabel = "URL",
+      split = ",",
+      description = "ask these dispatch URLs (http://host:7000, comma-separated, tried in turn) where to connect; "
+          + "--server/--port then only serve when dispatch cannot be reached")
+  List<URI> dispatch;
+
+  @Option(
+      names = "--network",
+      paramLabel = "NAME",
+      description = "this network's name (wifi, cell:46001...): winners are remembered and reported per network")
+  String network;
+
   /** A builder with the identity set; the command adds the endpoints and listeners it needs. */
   LinkgateClient.Builder clientBuilder(CommandSpec spec) {
     ClientTransportOptions defaults = ClientTransportOptions.defaults();
@@ -80,6 +95,8 @@ final class ClientOptions {
                 Optional.ofNullable(proxy),
                 defaults.trustAllCertificates(),
                 defaults.options()))
+        .dispatch(dispatch == null ? new URI[0] : dispatch.toArray(URI[]::new))
+        .network(network != null ? network : "default")
         .token(token(spec))
         .deviceId(device != null ? device : "cli-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000)));
   }

@@ -118,6 +118,33 @@ class LinkgateCliTest {
   }
 
   @Test
+  void withDispatchTheClientCommandsFindTheNodeWithoutBeingToldItsPorts() throws Exception {
+    LinkgateConfig config =
+        LinkgateConfig.defaults()
+            .withBindHost("127.0.0.1")
+            .withAuthSecret(SECRET)
+            .withOps(io.linkgate.server.OpsConfig.defaults().withPort(0))
+            .withDispatch(io.linkgate.server.DispatchConfig.defaults().enabledOn(0))
+            .withTransports(TransportsConfig.tcp(0, 0));
+    try (LinkgateServer node = LinkgateServer.start(config)) {
+      // No --port: the static fallback (localhost:7100) is wrong on purpose; only dispatch knows.
+      String[] where = {
+        "--dispatch", "http://127.0.0.1:" + node.dispatchAddress().orElseThrow().getPort(), "--network", "wifi",
+        "--server", "127.0.0.1", "--secret", SECRET
+      };
+      CompletableFuture<Run> listen =
+          CompletableFuture.supplyAsync(() -> run(concat(new String[] {"listen", "--user", "bob", "--count", "1"}, where)));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> node.router().isOnline("bob").toCompletableFuture().get() || listen.isDone());
+      Run send = run(concat(new String[] {"send", "--user", "alice", "--to", "user:bob", "-m", "via dispatch"}, where));
+      assertThat(send.exitCode()).as(send.err()).isZero();
+      Run listened = listen.get(10, TimeUnit.SECONDS);
+      assertThat(listened.out().strip()).isEqualTo("[seq 1] alice -> user:bob: via dispatch");
+    }
+  }
+
+  @Test
   void sendWithABadTokenFailsWithTheServersReason() throws Exception {
     LinkgateConfig config =
         LinkgateConfig.defaults()
