@@ -7,6 +7,7 @@ import com.google.inject.TypeLiteral;
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.DownlinkTransport;
+import io.linkgate.api.transport.Limits;
 import io.linkgate.api.transport.Transport;
 import io.linkgate.api.transport.TransportSettings;
 import io.linkgate.api.transport.UplinkTransport;
@@ -29,13 +30,15 @@ final class Node implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
 
   final Router router;
+  private final Limits limits;
   private final DownlinkTransport.Factory downlinkFactory;
   private final UplinkTransport.Factory uplinkFactory;
   private DownlinkTransport downlink;
   private UplinkTransport uplink;
 
-  private Node(Router router) throws Exception {
+  private Node(Router router, Limits limits) throws Exception {
     this.router = router;
+    this.limits = limits;
     Injector injector = Guice.createInjector(new TcpTransportProvider().module());
     this.downlinkFactory = injector.getInstance(
         Key.get(new TypeLiteral<Map<String, DownlinkTransport.Factory>>() {})).get("tcp");
@@ -57,15 +60,20 @@ final class Node implements AutoCloseable {
     if (handler != null) {
       b.businessHandler(handler);
     }
-    return new Node(b.build());
+    return new Node(b.build(), Limits.defaults());
+  }
+
+  /** A node whose transports enforce {@code limits} (heartbeat bounds, ...). */
+  static Node withLimits(Limits limits) throws Exception {
+    return new Node(Router.builder().authenticator(new Hs256Authenticator(SECRET)).build(), limits);
   }
 
   static String token(String userId) {
     return Hs256Authenticator.mint(SECRET, userId, Duration.ofMinutes(10));
   }
 
-  private static TransportSettings settings(Role role, int port) {
-    return TransportSettings.of("test-node", role, HOST, List.of(port));
+  private TransportSettings settings(Role role, int port) {
+    return TransportSettings.of("test-node", role, HOST, List.of(port)).withLimits(limits);
   }
 
   synchronized Endpoint downlinkEndpoint() {
