@@ -23,6 +23,20 @@ function tokenSource(user) {
   };
 }
 
+/**
+ * One device per tab, kept across reloads (sessionStorage is per tab). Two tabs sharing a device
+ * id would take the device's one downlink from each other, again and again.
+ */
+function deviceId(user) {
+  const key = `linkgate-device-${user}`;
+  let id = sessionStorage.getItem(key);
+  if (!id) {
+    id = `web-${user}-${newClientMsgId().slice(2, 8)}`;
+    sessionStorage.setItem(key, id);
+  }
+  return id;
+}
+
 function showState({ state, transport, mode, attempt, retryInMs, error, welcome }) {
   const status = $('#status');
   status.dataset.state = state;
@@ -87,7 +101,7 @@ function start(user, mode) {
       uplinkUrl: config.uplinkUrl,
       downlinkUrl: config.downlinkUrl,
       getToken: tokenSource(user),
-      deviceId: `web-${user}`,
+      deviceId: deviceId(user),
       mode,
       // For trying things out (and for the tests): ?heartbeat_ms=…&welcome_timeout_ms=…
       heartbeatMs: Number(params.get('heartbeat_ms') ?? 0),

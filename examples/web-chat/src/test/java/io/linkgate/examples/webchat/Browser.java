@@ -21,6 +21,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 final class Browser implements AutoCloseable {
   static final Duration PATIENCE = Duration.ofSeconds(15);
+  private static final String CHROMIUM = "/usr/bin/chromium";
+  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
   final ChromeDriver driver;
 
@@ -29,14 +31,22 @@ final class Browser implements AutoCloseable {
   }
 
   static Browser open() {
+    for (String file : new String[] {CHROMIUM, CHROMEDRIVER}) {
+      if (!new File(file).canExecute()) {
+        throw new IllegalStateException(
+            "these tests drive headless Chromium: apt-get install chromium chromium-driver ("
+                + file
+                + " is missing)");
+      }
+    }
     ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
+    options.setBinary(CHROMIUM);
     // We run as root in a container: no sandbox, and /dev/shm may be small.
     options.addArguments(
         "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1100,700");
     ChromeDriverService service =
         new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .usingDriverExecutable(new File(CHROMEDRIVER))
             .usingAnyFreePort()
             .build();
     ChromeDriver driver = new ChromeDriver(service, options);

@@ -1,9 +1,11 @@
 package io.linkgate.examples.webchat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 
 import io.linkgate.api.proto.Role;
+import io.linkgate.router.Message;
 import io.linkgate.server.HeartbeatConfig;
 import io.linkgate.server.LimitsConfig;
 import io.linkgate.server.LinkgateServer;
@@ -181,6 +183,22 @@ class WebChatIT {
         .atMost(Browser.PATIENCE)
         .until(() -> erin.texts("#dm-log li.in").equals(List.of("one", "two")));
     assertThat(erin.script("return window.chat.client.stats.reconnects")).isEqualTo(1L);
+  }
+
+  @Test
+  void twoTabsOfOneUserAreTwoDevicesAndBothStayConnected() {
+    // Two devices, not one: a device has one downlink, and two tabs sharing it would take it
+    // from each other over and over.
+    Browser laptop = connected("quinn", "auto");
+    Browser phone = connected("quinn", "auto");
+    node.router()
+        .push("quinn", Message.of("backend", "user:quinn", "to all your tabs".getBytes(UTF_8)))
+        .toCompletableFuture()
+        .join();
+    laptop.awaitLine("#dm-log li.in", "to all your tabs");
+    phone.awaitLine("#dm-log li.in", "to all your tabs");
+    assertThat(laptop.script("return window.chat.client.stats.reconnects")).isEqualTo(0L);
+    assertThat(phone.script("return window.chat.client.stats.reconnects")).isEqualTo(0L);
   }
 
   @Test
