@@ -38,8 +38,13 @@ public final class WebChat {
     PageServer.TunnelAddress tunnel =
         new PageServer.TunnelAddress(
             ChatNode.port(node, Role.DOWNLINK), ChatNode.port(node, Role.UPLINK));
-    PageServer page =
-        new PageServer(bind, List.of(pagePort), () -> tunnel, new DevTokens(secret)).start();
+    PageServer page;
+    try {
+      page = new PageServer(bind, List.of(pagePort), () -> tunnel, new DevTokens(secret)).start();
+    } catch (Exception e) {
+      node.close(); // the page's port is taken, say: do not leave a node running without it
+      throw e;
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -56,9 +61,9 @@ public final class WebChat {
         "web chat: open http://localhost:" + pagePort + "/ (two windows: two users)");
     System.out.println(
         "           tunnel downlink :"
-            + downPort
+            + tunnel.downlinkPort()
             + ", uplink :"
-            + upPort
+            + tunnel.uplinkPort()
             + "; CORS allows "
             + origins);
     System.out.println("           /dev/token mints a token for anyone: development only");
