@@ -407,15 +407,6 @@ public final class LinkgateClient implements AutoCloseable {
       return this;
     }
 
-    private static Duration checkHeartbeat(Duration interval, String name) {
-      long ms = interval.toMillis();
-      if (ms < 1 || ms > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
-            name + " must be between 1 ms and 24 days, got " + interval);
-      }
-      return interval;
-    }
-
     public Builder clientVersion(String clientVersion) {
       this.clientVersion = Objects.requireNonNull(clientVersion, "clientVersion");
       return this;
@@ -553,6 +544,15 @@ public final class LinkgateClient implements AutoCloseable {
         out.add(e.toBuilder().setRole(role).build());
       }
       return out;
+    }
+
+    private static Duration checkHeartbeat(Duration interval, String name) {
+      long ms = interval.toMillis();
+      if (ms < 1 || ms > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            name + " must be between 1 ms and 24 days, got " + interval);
+      }
+      return interval;
     }
 
     private static int positive(int value, String name) {

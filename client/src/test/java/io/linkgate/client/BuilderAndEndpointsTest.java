@@ -75,6 +75,17 @@ class BuilderAndEndpointsTest {
   }
 
   @Test
+  void heartbeatSettingsAreChecked() {
+    LinkgateClient.Builder b = LinkgateClient.builder();
+    assertThatThrownBy(() -> b.heartbeat(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("heartbeat");
+    assertThatThrownBy(() -> b.adaptiveHeartbeat(Duration.ofSeconds(60), Duration.ofSeconds(30)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("above max");
+    assertThatThrownBy(() -> b.adaptiveHeartbeat(Duration.ZERO, Duration.ofSeconds(30)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("min");
+  }
+
+  @Test
   void dispatchAloneIsEnoughEndpointsAndWithoutAPushListenerTheClientOnlySends() {
     try (LinkgateClient sender = LinkgateClient.builder()
         .dispatch(URI.create("http://127.0.0.1:1"))
