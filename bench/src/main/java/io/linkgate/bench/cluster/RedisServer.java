@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * A redis-server child process of the driver, on a free loopback port, with nothing persisted (no
  * RDB snapshots, no AOF) so that no fork or disk write lands in a measured run.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path log;
@@ -30,7 +30,7 @@ final class RedisServer implements AutoCloseable {
    * @param binary the redis-server executable (a name on the PATH or a path)
    * @throws IOException if it cannot be started or does not answer PING within 10 s
    */
-  static RedisServer start(String binary, Path logDir) throws IOException {
+  public static RedisServer start(String binary, Path logDir) throws IOException {
     Files.createDirectories(logDir);
     Path log = Files.createTempFile(logDir, "redis-", ".log");
     int port = freePort();
@@ -68,19 +68,19 @@ final class RedisServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  String uri() {
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
