@@ -202,6 +202,23 @@ class WebChatIT {
   }
 
   @Test
+  void aReloadedPageGetsItsHistoryBackFromTheNode() {
+    for (String text : List.of("first", "second", "third")) {
+      node.router()
+          .push("rita", Message.of("backend", "user:rita", text.getBytes(UTF_8)))
+          .toCompletableFuture()
+          .join();
+    }
+    // A page starts at seq 0, so the node replays what its inbox holds for the user.
+    Browser rita = connected("rita", "auto");
+    await().atMost(Browser.PATIENCE).until(() -> rita.texts("#dm-log li.in").size() >= 3);
+    rita.driver.navigate().refresh();
+    rita.awaitConnected();
+    await().atMost(Browser.PATIENCE).until(() -> rita.texts("#dm-log li.in").size() >= 3);
+    assertThat(rita.texts("#dm-log li.in")).containsExactly("first", "second", "third");
+  }
+
+  @Test
   void aPageFromAnOriginTheNodeDoesNotAllowIsRefused() {
     Browser allowed = page(allowedOrigin, "user=gina");
     Browser other = page(otherOrigin, "user=hank");
