@@ -10,25 +10,48 @@ import io.linkgate.api.proto.Frame;
  */
 public final class EncodedFrame {
   private final Frame frame;
+  private final long acceptedNanos;
   private volatile byte[] bytes;
 
-  private EncodedFrame(Frame frame, byte[] bytes) {
+  private EncodedFrame(Frame frame, byte[] bytes, long acceptedNanos) {
     this.frame = frame;
     this.bytes = bytes;
+    this.acceptedNanos = acceptedNanos;
   }
 
   /** Wraps a frame; its bytes are computed on first use. */
   public static EncodedFrame of(Frame frame) {
-    return new EncodedFrame(frame, null);
+    return new EncodedFrame(frame, null, 0);
+  }
+
+  /**
+   * Wraps a push the router accepted at {@code acceptedNanos} ({@link System#nanoTime()}), so the
+   * transport that writes it can report the latency; its bytes are computed on first use.
+   */
+  public static EncodedFrame of(Frame frame, long acceptedNanos) {
+    return new EncodedFrame(frame, null, acceptedNanos);
   }
 
   /** Wraps a frame and encodes it now (for frames about to be shared across threads). */
   public static EncodedFrame encoded(Frame frame) {
-    return new EncodedFrame(frame, FrameCodec.encode(frame));
+    return new EncodedFrame(frame, FrameCodec.encode(frame), 0);
+  }
+
+  /** Like {@link #encoded(Frame)}, for a push the router accepted at {@code acceptedNanos}. */
+  public static EncodedFrame encoded(Frame frame, long acceptedNanos) {
+    return new EncodedFrame(frame, FrameCodec.encode(frame), acceptedNanos);
   }
 
   public Frame frame() {
     return frame;
+  }
+
+  /**
+   * When the router accepted this push ({@link System#nanoTime()} of this JVM), or 0 when unknown
+   * (frames other than pushes, replays from the inbox).
+   */
+  public long acceptedNanos() {
+    return acceptedNanos;
   }
 
   /** The length prefix followed by the frame body. Shared: never modify. */

@@ -25,4 +25,13 @@ public interface SessionHandler {
    * (where its protocol has a handshake) and then hands it every frame the client sends.
    */
   CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info);
+
+  /**
+   * Where the transport named {@code transport} reports what it sees (pushes written, slow
+   * consumers, heartbeat timeouts, errors) for the node's metrics. A transport calls this once, when
+   * it is created or started, and keeps the answer. The default listens to nothing.
+   */
+  default TransportEvents events(String transport) {
+    return TransportEvents.NONE;
+  }
 }
