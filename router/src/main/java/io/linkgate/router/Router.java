@@ -9,6 +9,7 @@ import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.DownlinkChannel;
 import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.transport.UplinkSession;
 import io.linkgate.router.internal.Engine;
 import io.linkgate.router.internal.Ids;
@@ -243,6 +244,12 @@ public final class Router implements SessionHandler, AutoCloseable {
   @Override
   public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
     return engine.openUplink(hello, info);
+  }
+
+  /** The transport's events: what the router's {@link RouterEvents#transport} answers for it. */
+  @Override
+  public TransportEvents events(String transport) {
+    return engine.events().transport(transport);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.linkgate.router;
 
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Role;
+import io.linkgate.api.transport.TransportEvents;
 
 /**
  * What a router tells a metrics system as it works. Called on transport threads and on the push
@@ -40,4 +41,13 @@ public interface RouterEvents {
 
   /** A room message delivered to {@code members} local members. */
   default void roomDelivered(int members) {}
+
+  /**
+   * The events of the transport named {@code transport}, which the router hands it through {@link
+   * io.linkgate.api.transport.SessionHandler#events(String)}. Called once per transport, when it
+   * is created: make its meters here. The default listens to nothing.
+   */
+  default TransportEvents transport(String transport) {
+    return TransportEvents.NONE;
+  }
 }

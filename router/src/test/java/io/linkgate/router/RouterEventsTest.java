@@ -7,12 +7,14 @@ import static io.linkgate.router.Fixtures.send;
 import static io.linkgate.router.Fixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.linkgate.api.EncodedFrame;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.proto.Subscribe;
 import io.linkgate.api.transport.DownlinkSession;
+import io.linkgate.api.transport.TransportEvents;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -118,6 +120,43 @@ class RouterEventsTest {
       second.onClosed();
       second.onClosed(); // a second report changes nothing
       assertThat(seen).containsExactly("down+ test", "down+ test", "down- test", "up test", "down- test");
+    }
+  }
+
+  @Test
+  void eachTransportGetsTheEventsItsRouterEventsMakeForIt() {
+    TransportEvents tcp = new TransportEvents() {};
+    RouterEvents events =
+        new RouterEvents() {
+          @Override
+          public TransportEvents transport(String transport) {
+            return transport.equals("tcp") ? tcp : TransportEvents.NONE;
+          }
+        };
+    try (Router router = Fixtures.router().events(events).build()) {
+      assertThat(router.events("tcp")).isSameAs(tcp);
+      assertThat(router.events("grpc")).isSameAs(TransportEvents.NONE);
+    }
+    try (Router router = Fixtures.router().build()) {
+      assertThat(router.events("tcp")).isSameAs(TransportEvents.NONE);
+    }
+  }
+
+  @Test
+  void livePushesCarryTheTimeTheRouterAcceptedThemAndReplaysDoNot() {
+    try (Router router = Fixtures.router().build()) {
+      RecordingChannel first = new RecordingChannel();
+      connect(router, "bob", "phone", 0, first);
+      long before = System.nanoTime();
+      join(router.push("bob", text("direct")));
+      join(router.pushAll("bob", List.of(text("a"), text("b"))));
+      List<EncodedFrame> live = first.encoded().subList(1, 4); // after the Welcome
+      assertThat(live).allSatisfy(f -> assertThat(f.acceptedNanos() - before).isNotNegative());
+      assertThat(first.encoded().get(0).acceptedNanos()).isZero(); // the Welcome
+
+      RecordingChannel replayed = new RecordingChannel();
+      connect(router, "bob", "tablet", 0, replayed);
+      assertThat(replayed.encoded()).hasSize(4).allSatisfy(f -> assertThat(f.acceptedNanos()).isZero());
     }
   }
 }

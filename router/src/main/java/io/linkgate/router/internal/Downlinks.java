@@ -270,16 +270,12 @@ final class Downlinks {
     return i;
   }
 
-  /** Delivers a push already in {@code userId}'s inbox to the user's local downlinks, in seq order. */
-  void deliver(String userId, Push push, String epoch) {
-    deliver(userId, List.of(push), epoch);
-  }
-
   /**
    * Delivers pushes already in {@code userId}'s inbox, all of one epoch and in seq order, to the
-   * user's local downlinks: one lookup and one lock for the batch.
+   * user's local downlinks: one lookup and one lock for the batch. {@code acceptedNanos} is when the
+   * router took them ({@link EncodedFrame#acceptedNanos()}), so transports can time them.
    */
-  void deliver(String userId, List<Push> pushes, String epoch) {
+  void deliver(String userId, List<Push> pushes, String epoch, long acceptedNanos) {
     LocalUser u = users.get(userId);
     if (u == null) {
       return;
@@ -296,7 +292,9 @@ final class Downlinks {
         Frame frame = pushFrame(push);
         // One encoding shared by the user's devices; encode now only if several threads read it.
         EncodedFrame encoded =
-            sessions.length == 1 ? EncodedFrame.of(frame) : EncodedFrame.encoded(frame);
+            sessions.length == 1
+                ? EncodedFrame.of(frame, acceptedNanos)
+                : EncodedFrame.encoded(frame, acceptedNanos);
         long seq = push.getSeq();
         for (LocalDownlink s : sessions) {
           int r = s.offer(seq, encoded, epoch);

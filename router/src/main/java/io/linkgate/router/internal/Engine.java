@@ -19,6 +19,7 @@ import io.linkgate.api.transport.UplinkSession;
 import io.linkgate.router.DeviceSession;
 import io.linkgate.router.Message;
 import io.linkgate.router.Router;
+import io.linkgate.router.RouterEvents;
 import io.linkgate.router.SendContext;
 import io.linkgate.router.store.Inboxes;
 import io.linkgate.router.store.NoticeBus;
@@ -110,6 +111,10 @@ public final class Engine implements NoticeBus.Listener {
 
   public String nodeId() {
     return nodeId;
+  }
+
+  public RouterEvents events() {
+    return config.events();
   }
 
   // ---- transports ----
@@ -232,6 +237,7 @@ public final class Engine implements NoticeBus.Listener {
 
   /** Appends to the user's inbox, then delivers locally and tells the other nodes holding devices. */
   CompletionStage<Push> push(String userId, String msgId, long timeMs, Message message) {
+    long accepted = System.nanoTime(); // where push latency starts (see EncodedFrame.acceptedNanos)
     Push.Builder push = userPush(userId, msgId, timeMs, message);
     GatewayException tooLarge = checkDeliverable(push);
     if (tooLarge != null) {
@@ -243,7 +249,7 @@ public final class Engine implements NoticeBus.Listener {
         .whenComplete(this::countStored)
         .thenApply(
             appended -> {
-              deliverStored(userId, appended);
+              deliverStored(userId, List.of(appended.push()), List.of(appended), accepted);
               return appended.push();
             });
   }
@@ -259,6 +265,7 @@ public final class Engine implements NoticeBus.Listener {
       return CompletableFuture.completedFuture(List.of());
     }
     long now = clock.millis();
+    long accepted = System.nanoTime();
     List<Push.Builder> builders = new ArrayList<>(messages.size());
     for (Message m : messages) {
       Push.Builder push = userPush(userId, msgIds.next(), now, m);
@@ -287,10 +294,10 @@ public final class Engine implements NoticeBus.Listener {
                 oneEpoch &= appended.epoch().equals(all.get(0).epoch());
               }
               if (oneEpoch) {
-                deliverStored(userId, pushes, all);
+                deliverStored(userId, pushes, all, accepted);
               } else {
                 for (Inboxes.Appended appended : all) {
-                  deliverStored(userId, List.of(appended.push()), List.of(appended));
+                  deliverStored(userId, List.of(appended.push()), List.of(appended), accepted);
                 }
               }
               return pushes;
@@ -340,14 +347,11 @@ public final class Engine implements NoticeBus.Listener {
     return b;
   }
 
-  private void deliverStored(String userId, Inboxes.Appended appended) {
-    deliverStored(userId, List.of(appended.push()), List.of(appended));
-  }
-
   /** Delivers stored pushes of one epoch, in seq order, here and to the other nodes. */
-  private void deliverStored(String userId, List<Push> pushes, List<Inboxes.Appended> appended) {
+  private void deliverStored(
+      String userId, List<Push> pushes, List<Inboxes.Appended> appended, long acceptedNanos) {
     try {
-      downlinks.deliver(userId, pushes, appended.get(0).epoch());
+      downlinks.deliver(userId, pushes, appended.get(0).epoch(), acceptedNanos);
       for (Inboxes.Appended a : appended) {
         forward(userId, a);
       }
@@ -438,6 +442,7 @@ public final class Engine implements NoticeBus.Listener {
   }
 
   CompletionStage<Integer> publishToRoom(String room, String msgId, long timeMs, Message message) {
+    long accepted = System.nanoTime();
     Frame bad = Rooms.checkName(room);
     if (bad != null) {
       return CompletableFuture.failedFuture(
@@ -458,7 +463,7 @@ public final class Engine implements NoticeBus.Listener {
       return CompletableFuture.failedFuture(tooLarge);
     }
     Push push = b.build();
-    int local = deliverRoom(room, push);
+    int local = deliverRoom(room, push, accepted);
     notices
         .publishRoom(nodeId, room, push)
         .whenComplete(
@@ -470,12 +475,12 @@ public final class Engine implements NoticeBus.Listener {
     return CompletableFuture.completedFuture(local);
   }
 
-  private int deliverRoom(String room, Push push) {
+  private int deliverRoom(String room, Push push, long acceptedNanos) {
     if (!rooms.hasMembers(room)) {
       return 0;
     }
     // Encoded here, once, and shared by every member's channel.
-    int n = rooms.deliver(room, EncodedFrame.encoded(Downlinks.pushFrame(push)));
+    int n = rooms.deliver(room, EncodedFrame.encoded(Downlinks.pushFrame(push), acceptedNanos));
     config.events().roomDelivered(n);
     return n;
   }
@@ -594,12 +599,13 @@ public final class Engine implements NoticeBus.Listener {
 
   @Override
   public void onUserPush(String userId, Push push, String epoch) {
-    downlinks.deliver(userId, push, epoch);
+    // Another node accepted it; this JVM's clock starts when its notice arrives.
+    downlinks.deliver(userId, List.of(push), epoch, System.nanoTime());
   }
 
   @Override
   public void onRoomPush(String room, Push push) {
-    deliverRoom(room, push);
+    deliverRoom(room, push, System.nanoTime());
   }
 
   @Override

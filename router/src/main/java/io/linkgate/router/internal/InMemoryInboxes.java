@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -40,6 +41,12 @@ final class InMemoryInboxes implements Inboxes {
             .expireAfterAccess(idleTtl)
             .executor(Runnable::run)
             .build();
+  }
+
+  /** Caffeine's estimate: users idle past the TTL count until they are swept. */
+  @Override
+  public OptionalLong userCount() {
+    return OptionalLong.of(users.estimatedSize());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.linkgate.router.store;
 import io.linkgate.api.proto.Push;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -46,6 +47,14 @@ public interface Inboxes {
    * epoch.
    */
   CompletionStage<Slice> readAfter(String userId, long afterSeq);
+
+  /**
+   * About how many users have an inbox here, for a gauge read at scrape time; empty when the store
+   * cannot tell cheaply (Redis would need a scan of its key space). Never blocks.
+   */
+  default OptionalLong userCount() {
+    return OptionalLong.empty();
+  }
 
   /** A push as stored, and the epoch of the seq space it belongs to. */
   record Appended(Push push, String epoch) {}

@@ -1,5 +1,7 @@
 package io.linkgate.router.store;
 
+import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.linkgate.router.internal.redis.RedisStore;
 import java.time.Duration;
 import java.util.Objects;
@@ -62,6 +64,8 @@ public final class RedisRouterStore {
     private Duration sessionTtl = Duration.ofDays(7);
     private Duration commandTimeout = Duration.ofSeconds(2);
     private Duration sendClaimTtl = Duration.ofSeconds(10);
+    private CommandLatencyRecorder latencyRecorder;
+    private CommandListener commandListener;
 
     private Builder(String uri) {
       Objects.requireNonNull(uri, "uri");
@@ -120,6 +124,22 @@ public final class RedisRouterStore {
       return this;
     }
 
+    /**
+     * Where Lettuce records each command's latency, e.g. its {@code
+     * MicrometerCommandLatencyRecorder} (which needs Micrometer on the class path; the router does
+     * not bring it). Default: none, and Lettuce measures nothing.
+     */
+    public Builder commandLatencyRecorder(CommandLatencyRecorder recorder) {
+      this.latencyRecorder = Objects.requireNonNull(recorder, "recorder");
+      return this;
+    }
+
+    /** Told of every command's start, success and failure, e.g. to count errors. Default: none. */
+    public Builder commandListener(CommandListener listener) {
+      this.commandListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
     public Options options() {
       return new Options(
           uri, keyPrefix, nodeTtl, inboxCapacity, inboxIdleTtl, sessionTtl, commandTimeout, sendClaimTtl);
@@ -131,7 +151,7 @@ public final class RedisRouterStore {
      * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached now
      */
     public RouterStore connect() {
-      return RedisStore.connect(options());
+      return RedisStore.connect(options(), latencyRecorder, commandListener);
     }
 
     private static Duration atLeast(String what, Duration d, Duration min) {

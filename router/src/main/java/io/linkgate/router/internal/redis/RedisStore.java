@@ -8,6 +8,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -87,16 +89,27 @@ public final class RedisStore implements RouterStore {
         });
   }
 
-  public static RedisStore connect(RedisRouterStore.Options options) {
+  /**
+   * @param latency where Lettuce records command latencies, or null for none
+   * @param listener told of every command's outcome, or null for none
+   */
+  public static RedisStore connect(
+      RedisRouterStore.Options options, CommandLatencyRecorder latency, CommandListener listener) {
     RedisURI uri = RedisURI.create(options.uri());
     uri.setTimeout(options.commandTimeout());
     // Reconnect attempts back off to 1 s at most, not Lettuce's default 30 s: a node should be
     // serving again within a second of Redis coming back.
-    ClientResources resources =
+    DefaultClientResources.Builder rb =
         DefaultClientResources.builder()
-            .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-            .build();
+            .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+    if (latency != null) {
+      rb.commandLatencyRecorder(latency);
+    }
+    ClientResources resources = rb.build();
     RedisClient client = RedisClient.create(resources, uri);
+    if (listener != null) {
+      client.addListener(listener);
+    }
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
