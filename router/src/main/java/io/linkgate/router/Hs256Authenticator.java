@@ -24,11 +24,18 @@ import java.util.concurrent.CompletionStage;
 /**
  * The default {@link Authenticator}: a JWT signed with HMAC-SHA256, whose {@code sub} is the user id
  * and whose {@code exp} is required. Tokens with any other {@code alg}, {@code none} included, are
- * refused. Verification is pure computation, so the stage is already complete when returned.
+ * refused, and so are tokens typed as something else ({@code typ} other than {@code JWT}: an
+ * encrypted or differently purposed token signed with a shared key must not pass as a login) and
+ * user ids that are longer than {@value #MAX_USER_ID_CHARS} characters or hold control characters
+ * (a user id becomes store keys, log fields and what other users see as a sender).
+ * Verification is pure computation, so the stage is already complete when returned.
  */
 public final class Hs256Authenticator implements Authenticator {
   /** HS256 keys shorter than the hash output weaken the MAC (RFC 7518, section 3.2). */
   public static final int MIN_SECRET_BYTES = 32;
+
+  /** The longest user id accepted: ample for any account id, small enough for every key and log. */
+  public static final int MAX_USER_ID_CHARS = 256;
 
   private final JWTVerifier verifier;
 
@@ -83,9 +90,19 @@ public final class Hs256Authenticator implements Authenticator {
     } catch (JWTVerificationException e) {
       throw unauthenticated("invalid token");
     }
+    String type = jwt.getType();
+    if (type != null && !type.equalsIgnoreCase("JWT")) {
+      throw unauthenticated("token type not accepted (typ JWT required)");
+    }
     String subject = jwt.getSubject();
     if (subject == null || subject.isEmpty()) {
       throw unauthenticated("token has an empty 'sub' claim");
+    }
+    if (subject.length() > MAX_USER_ID_CHARS) {
+      throw unauthenticated("token 'sub' is longer than " + MAX_USER_ID_CHARS + " characters");
+    }
+    if (subject.chars().anyMatch(Character::isISOControl)) {
+      throw unauthenticated("token 'sub' holds control characters");
     }
     return new Identity(subject);
   }

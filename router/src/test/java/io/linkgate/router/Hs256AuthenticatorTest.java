@@ -85,6 +85,27 @@ class Hs256AuthenticatorTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  private static String signed(com.auth0.jwt.JWTCreator.Builder b) {
+    return b.withExpiresAt(Instant.now().plusSeconds(60)).sign(Algorithm.HMAC256(SECRET));
+  }
+
+  @Test
+  void aTokenTypedAsSomethingElseIsRefusedButJwtInAnyCaseIsNot() {
+    assertRefused(auth, signed(JWT.create().withSubject("alice").withHeader(java.util.Map.of("typ", "at+jwt"))), "type");
+    assertRefused(auth, signed(JWT.create().withSubject("alice").withHeader(java.util.Map.of("typ", "JWE"))), "type");
+    assertThat(auth.verify(signed(JWT.create().withSubject("alice").withHeader(java.util.Map.of("typ", "jwt")))).userId())
+        .isEqualTo("alice");
+  }
+
+  @Test
+  void aHugeOrControlCharacterUserIdIsRefused() {
+    assertRefused(auth, signed(JWT.create().withSubject("a".repeat(Hs256Authenticator.MAX_USER_ID_CHARS + 1))), "longer");
+    assertThat(auth.verify(signed(JWT.create().withSubject("a".repeat(Hs256Authenticator.MAX_USER_ID_CHARS)))).userId())
+        .hasSize(Hs256Authenticator.MAX_USER_ID_CHARS);
+    assertRefused(auth, signed(JWT.create().withSubject("alice\nadmin")), "control");
+    assertRefused(auth, signed(JWT.create().withSubject("")), "empty");
+  }
+
   private static void assertRefused(Hs256Authenticator auth, String token, String why) {
     Throwable t = Fixtures.failure(auth.authenticate(token));
     assertThat(t).isInstanceOf(GatewayException.class).hasMessageContaining(why);

@@ -36,6 +36,41 @@ enum BadToken {
           .sign(Algorithm.none());
     }
   },
+  OTHER_HMAC {
+    @Override
+    String mint(byte[] secret, String userId) {
+      // The right key under another algorithm: only HS256 is accepted.
+      return JWT.create()
+          .withSubject(userId)
+          .withExpiresAt(Instant.now().plus(Duration.ofMinutes(10)))
+          .sign(Algorithm.HMAC512(secret));
+    }
+  },
+  WRONG_TYPE {
+    @Override
+    String mint(byte[] secret, String userId) {
+      // Signed with the right key, but typed as another kind of token (an access token for
+      // another audience, say): not a login.
+      return JWT.create()
+          .withHeader(java.util.Map.of("typ", "at+jwt"))
+          .withSubject(userId)
+          .withExpiresAt(Instant.now().plus(Duration.ofMinutes(10)))
+          .sign(Algorithm.HMAC256(secret));
+    }
+  },
+  EMPTY_SUBJECT {
+    @Override
+    String mint(byte[] secret, String userId) {
+      return valid(secret, "");
+    }
+  },
+  HUGE_SUBJECT {
+    @Override
+    String mint(byte[] secret, String userId) {
+      // 4,000 characters: within any frame limit, far past any real account id.
+      return valid(secret, userId + "x".repeat(4000));
+    }
+  },
   NOT_A_JWT {
     @Override
     String mint(byte[] secret, String userId) {
