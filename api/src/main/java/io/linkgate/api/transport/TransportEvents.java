@@ -24,11 +24,13 @@ public interface TransportEvents {
   /**
    * Calls {@link #pushWritten} for {@code frame} if it carries the time the router accepted it; a
    * transport calls this for each frame it writes, with one {@code System.nanoTime()} per batch.
+   * A frame queued after the batch read the clock counts as written at once, not before it was
+   * accepted.
    */
   default void written(EncodedFrame frame, long nowNanos) {
     long accepted = frame.acceptedNanos();
     if (accepted != 0) {
-      pushWritten(nowNanos - accepted);
+      pushWritten(Math.max(0, nowNanos - accepted));
     }
   }
 
