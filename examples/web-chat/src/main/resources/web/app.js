@@ -103,9 +103,10 @@ function start(user, mode) {
       getToken: tokenSource(user),
       deviceId: deviceId(user),
       mode,
-      // For trying things out (and for the tests): ?heartbeat_ms=…&welcome_timeout_ms=…
+      // For trying things out (and for the tests): ?heartbeat_ms=…&welcome_timeout_ms=…&retry_max_ms=…
       heartbeatMs: Number(params.get('heartbeat_ms') ?? 0),
       welcomeTimeoutMs: Number(params.get('welcome_timeout_ms') ?? 5000),
+      backoff: { maxMs: Number(params.get('retry_max_ms') ?? 10000) },
     });
     window.chat = { client }; // for the console, and for the browser tests
     client.on('state', showState);

@@ -833,13 +833,21 @@ export class LinkgateClient {
       welcomeTimeoutMs: options.welcomeTimeoutMs,
       stats: this.stats,
     });
+    /** @type {string} this device's id */
     this.deviceId = options.deviceId ?? randomId('web-');
+    /** @type {number} the last direct message's seq: what a resume starts after */
     this.lastSeq = options.resumeFromSeq ?? 0;
+    /** @type {string} the seq space lastSeq belongs to (Welcome.epoch) */
     this.epoch = options.resumeEpoch ?? '';
+    /** @type {?object} the current (or last) session's Welcome */
     this.welcome = null;
+    /** @type {string} 'idle', 'connecting', 'connected', 'reconnecting' or 'closed' */
     this.state = 'idle';
+    /** @type {?string} 'stream' or 'poll', once connected */
     this.mode = null;
+    /** @type {Set<string>} the rooms joined, joined again on each new session */
     this.rooms = new Set();
+    // The rest is the client's own state, as the members after close() are its internals.
     this.listeners = new Map();
     this.downlink = null;
     this.closing = new AbortController();
@@ -862,16 +870,6 @@ export class LinkgateClient {
     if (!this.listeners.has(event)) this.listeners.set(event, new Set());
     this.listeners.get(event).add(fn);
     return () => this.listeners.get(event).delete(fn);
-  }
-
-  emit(event, value) {
-    for (const fn of this.listeners.get(event) ?? []) {
-      try {
-        fn(value);
-      } catch (e) {
-        console.error(`linkgate: a '${event}' listener threw`, e);
-      }
-    }
   }
 
   /**
@@ -930,6 +928,18 @@ export class LinkgateClient {
     this.uplinkBatcher.close(new Error('client closed'));
     this.downlink?.close();
     this.setState('closed', {});
+  }
+
+  // ---- internals: the API is above ----
+
+  emit(event, value) {
+    for (const fn of this.listeners.get(event) ?? []) {
+      try {
+        fn(value);
+      } catch (e) {
+        console.error(`linkgate: a '${event}' listener threw`, e);
+      }
+    }
   }
 
   async withToken(request) {

@@ -133,7 +133,8 @@ class WebChatIT {
   @Test
   void messagesSentWhileTheDownlinkIsCutArriveExactlyOnceInOrder() {
     Browser carol = connected("carol", "auto");
-    Browser dave = connected("dave", "auto");
+    // Retries at most a second apart: the test waits for the reconnect, not for a long backoff.
+    Browser dave = connected("dave", "auto", "stream", "&retry_max_ms=1000");
     carol.sendDirect("dave", "before 1");
     carol.sendDirect("dave", "before 2");
     await().atMost(Browser.PATIENCE).until(() -> dave.texts("#dm-log li.in").size() == 2);
