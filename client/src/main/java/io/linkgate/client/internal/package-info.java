@@ -7,5 +7,7 @@
  * them ({@link io.linkgate.client.internal.RacingConnector}, one {@link
  * io.linkgate.client.internal.Race} per call); {@link io.linkgate.client.internal.DispatchClient}
  * supplies the ranked lists and reports the {@link io.linkgate.client.internal.OutcomeLog}.
+ * {@link io.linkgate.client.internal.DownlinkHeartbeat} pings the downlink and feeds the per-network
+ * {@link io.linkgate.client.internal.HeartbeatLearner}.
  */
 package io.linkgate.client.internal;
