@@ -5,7 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Pings every interval and notices when the server has gone quiet: no frame at all for 2.5
- * intervals means the connection is dead even if the socket does not know it yet. It also tells
+ * intervals, or no answer to a ping within {@link #answerTimeoutNanos}, means the connection is dead
+ * even if the socket does not know it yet. It also tells
  * when the connection survived an idle period: a ping sent after the link was quiet for most of an
  * interval, and any frame coming back after it, prove a middlebox kept the flow that long. The
  * interval may change while running. Scheduler thread only.
@@ -17,6 +18,14 @@ final class Heartbeat {
    * survived; less than 1 because the previous pong itself is traffic, a round trip after a ping.
    */
   private static final double IDLE_SHARE = 0.8;
+  /**
+   * A ping unanswered this long means a dead connection, however long the interval: a middlebox
+   * that forgot the flow answers nothing, and waiting 2.5 long intervals to notice would leave the
+   * client unreachable for minutes. Bounded below so a slow radio's round trip is not mistaken for
+   * it.
+   */
+  private static final long MIN_ANSWER_MS = 2_000;
+  private static final long MAX_ANSWER_MS = 10_000;
 
   /** What the heartbeat asks for and reports. */
   interface Listener {
@@ -37,6 +46,8 @@ final class Heartbeat {
   private long lastReceived;
   private long lastPing;
   private long nonce;
+  /** Counts starts and stops, so a timer set before one does nothing after it. */
+  private long generation;
   /** The interval of an idle ping awaiting any frame back; 0 when none is. */
   private long probeMs;
 
@@ -81,10 +92,16 @@ final class Heartbeat {
   }
 
   void stop() {
+    generation++; // answers awaited so far no longer matter
     if (tick != null) {
       tick.cancel(false);
       tick = null;
     }
+  }
+
+  /** How long a ping may stay unanswered at interval {@code ms}. */
+  static long answerTimeoutNanos(long ms) {
+    return TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_ANSWER_MS, Math.min(MAX_ANSWER_MS, ms)));
   }
 
   private void schedule(long ms) {
@@ -100,14 +117,29 @@ final class Heartbeat {
     tick = scheduler.scheduleAtFixedRate(Threads.guarded(() -> {
       long now = System.nanoTime();
       if (now - lastReceived >= timeoutNanos) {
-        stop();
-        listener.silent(TimeUnit.NANOSECONDS.toMillis(now - lastReceived));
+        dead(now);
       } else if (now - lastPing >= intervalNanos - early) {
         long quiet = now - Math.max(lastReceived, lastPing);
         probeMs = quiet >= intervalNanos * IDLE_SHARE ? ms : 0;
         lastPing = now;
+        expectAnswer(now, answerTimeoutNanos(ms));
         listener.ping(++nonce);
       }
     }), period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Its own timer, not the tick: a tick at half a long interval would notice far too late. */
+  private void expectAnswer(long pingAt, long withinNanos) {
+    long gen = generation;
+    scheduler.schedule(Threads.guarded(() -> {
+      if (gen == generation && lastReceived - pingAt < 0) {
+        dead(System.nanoTime());
+      }
+    }), withinNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void dead(long now) {
+    stop();
+    listener.silent(TimeUnit.NANOSECONDS.toMillis(now - lastReceived));
   }
 }
