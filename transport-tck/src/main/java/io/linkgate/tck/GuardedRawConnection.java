@@ -45,6 +45,15 @@ final class GuardedRawConnection implements RawConnection {
   }
 
   @Override
+  public void sendTrickled(Frame frame, Duration gap, Duration atMost) throws IOException {
+    try {
+      delegate.sendTrickled(frame, gap, atMost);
+    } catch (UnsupportedOperationException e) {
+      throw aborted("trickle a frame", e);
+    }
+  }
+
+  @Override
   public void pauseReading() {
     try {
       delegate.pauseReading();

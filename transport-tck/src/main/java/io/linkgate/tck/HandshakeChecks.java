@@ -10,6 +10,7 @@ import io.linkgate.api.proto.Role;
 import io.linkgate.api.proto.Welcome;
 import io.linkgate.api.transport.Limits;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /** Hello, Welcome, tokens and the handshake timer. */
@@ -111,6 +112,22 @@ final class HandshakeChecks {
         .as("closed no earlier than the handshake timeout (%s), less a margin",
             fx.limits().handshakeTimeout())
         .isGreaterThanOrEqualTo(fx.limits().handshakeTimeout().toMillis() * 8 / 10);
+  }
+
+  void aHelloTrickledByteByByteIsCutAtTheHandshakeDeadline(Role role) throws IOException {
+    RawConnection raw = fx.raw(role);
+    Duration deadline = fx.limits().handshakeTimeout();
+    long start = System.nanoTime();
+    // A valid Hello sent a byte every 100 ms would take far longer than the handshake timeout: a
+    // deadline that restarts with every byte never fires, one from the connect does.
+    raw.sendTrickled(
+        Wire.frame(Wire.hello(fx.token(fx.user("slowloris")), "slow-phone", role, 0, 0)),
+        Duration.ofMillis(100), deadline.multipliedBy(4));
+    fx.expectErrorThenClose(raw, ErrorCode.TIMEOUT, role + " connection trickling its Hello");
+    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(elapsedMs)
+        .as("closed at the handshake deadline (%s), not when the trickle ran out (%s)", deadline, deadline.multipliedBy(4))
+        .isLessThan(deadline.multipliedBy(3).toMillis());
   }
 
   void firstFrameOtherThanHelloIsRefused(Role role) throws IOException {

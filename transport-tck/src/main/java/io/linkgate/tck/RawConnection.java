@@ -31,6 +31,17 @@ public interface RawConnection extends AutoCloseable {
   void sendGarbage() throws IOException;
 
   /**
+   * Sends {@code frame} as a slowloris client does: its bytes (for a transport whose handshake is
+   * not a frame, the bytes of that handshake) one at a time, {@code gap} apart, for at most {@code
+   * atMost}, returning early once a write fails because the server closed the connection. {@link
+   * Trickle#write} does the writing for a byte stream. A transport that cannot express it keeps this
+   * default, and the check using it is reported as skipped.
+   */
+  default void sendTrickled(Frame frame, Duration gap, Duration atMost) throws IOException {
+    throw new UnsupportedOperationException("trickled sends");
+  }
+
+  /**
    * Stops consuming what the server sends until the next {@link #receive}, so the server's outbound
    * bound is reached. Keep client-side buffering small (for TCP, a small receive buffer set before
    * connecting) so the kit does not need to push much.

@@ -182,6 +182,14 @@ public abstract class TransportConformanceSuite {
   @EnumSource(
       value = Role.class,
       names = {"DOWNLINK", "UPLINK"})
+  public void aHelloTrickledByteByByteIsCutAtTheHandshakeDeadline(Role role) throws IOException {
+    handshake.aHelloTrickledByteByByteIsCutAtTheHandshakeDeadline(role);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Role.class,
+      names = {"DOWNLINK", "UPLINK"})
   public void firstFrameOtherThanHelloIsRefused(Role role) throws IOException {
     handshake.firstFrameOtherThanHelloIsRefused(role);
   }

@@ -75,6 +75,11 @@ final class SocketRawConnection implements RawConnection {
   }
 
   @Override
+  public void sendTrickled(Frame frame, Duration gap, Duration atMost) throws IOException {
+    Trickle.write(out, socket.getInputStream(), FrameCodec.encode(frame), gap, atMost);
+  }
+
+  @Override
   public void pauseReading() {
     // Nothing to do: this socket is read only inside receive(), and its receive buffer is small.
   }

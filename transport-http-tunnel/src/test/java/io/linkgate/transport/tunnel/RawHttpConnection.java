@@ -107,6 +107,22 @@ final class RawHttpConnection implements RawConnection {
     }
   }
 
+  /** The Hello's request head (the tunnel's handshake) written a byte at a time. */
+  @Override
+  public void sendTrickled(Frame frame, Duration gap, Duration atMost) throws IOException {
+    if (hello != null || !frame.hasHello()) {
+      throw new UnsupportedOperationException("only the Hello, as the request head, is trickled");
+    }
+    hello = frame.getHello();
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    if (downlink()) {
+      HttpWire.request(head, "GET", target(true), auth(), null);
+    } else {
+      HttpWire.request(head, "POST", target(false), framesAuth(), new byte[0]);
+    }
+    io.linkgate.tck.Trickle.write(out, in, head.toByteArray(), gap, atMost);
+  }
+
   @Override
   public void sendOversizedFrame(int declaredBodyBytes) throws IOException {
     if (hello == null) {
