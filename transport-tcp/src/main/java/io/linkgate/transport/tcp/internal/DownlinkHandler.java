@@ -11,6 +11,7 @@ import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.Limits;
 import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportEvents;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -41,8 +42,13 @@ final class DownlinkHandler extends ServerConnectionHandler {
   private ReadDeadline heartbeat;
   private boolean inactive;
 
-  DownlinkHandler(SessionHandler core, Limits limits, long closeGraceMillis, int maxInFlight) {
-    super(Role.DOWNLINK, limits, closeGraceMillis);
+  DownlinkHandler(
+      SessionHandler core,
+      TransportEvents events,
+      Limits limits,
+      long closeGraceMillis,
+      int maxInFlight) {
+    super(Role.DOWNLINK, events, limits, closeGraceMillis);
     this.core = core;
     this.maxInFlight = maxInFlight;
     this.outboundQueueBytes = limits.outboundQueueBytes();
@@ -50,7 +56,7 @@ final class DownlinkHandler extends ServerConnectionHandler {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    out = new NettyDownlinkChannel(ctx.channel(), outboundQueueBytes, closeGraceMillis);
+    out = new NettyDownlinkChannel(ctx.channel(), outboundQueueBytes, closeGraceMillis, events);
     super.handlerAdded(ctx);
   }
 
@@ -135,6 +141,7 @@ final class DownlinkHandler extends ServerConnectionHandler {
       return;
     }
     log.debug("{}: heartbeat missed", ctx.channel().remoteAddress());
+    events.heartbeatTimeout();
     closeWithError(
         Frames.error(
             ErrorCode.TIMEOUT,
@@ -149,6 +156,11 @@ final class DownlinkHandler extends ServerConnectionHandler {
   @Override
   protected boolean isClosing() {
     return out.isClosing();
+  }
+
+  /** Bytes not yet handed to the socket; any thread. */
+  long bufferedBytes() {
+    return out.bufferedBytes();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.linkgate.transport.tcp.internal;
 
 import io.linkgate.api.GatewayException;
+import io.linkgate.api.transport.TransportError;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
@@ -21,6 +22,16 @@ final class Failures {
       log.warn("{}: unexpected failure, closing: {}", ch.remoteAddress(), cause.toString());
       log.debug("{}: unexpected failure", ch.remoteAddress(), cause);
     }
+  }
+
+  /** What {@code cause} counts as: TLS trouble, or any other failure of the connection. */
+  static TransportError kind(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return TransportError.TLS;
+      }
+    }
+    return TransportError.IO;
   }
 
   /** Connection resets, TLS garbage and the like. */

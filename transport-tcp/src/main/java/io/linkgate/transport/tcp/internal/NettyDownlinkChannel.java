@@ -5,6 +5,7 @@ import io.linkgate.api.Frames;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.transport.DownlinkChannel;
+import io.linkgate.api.transport.TransportEvents;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,6 +26,9 @@ import java.util.ArrayDeque;
  * bytes in the queue plus the bytes pending in the channel's outbound buffer may not pass {@code
  * limitBytes}; the send that would pass it is refused and the client is closed with {@code Error
  * SLOW_CONSUMER}. It reconnects and resumes from its last seq.
+ *
+ * <p>Metrics cost the drain one {@code System.nanoTime()} per batch and each pushed frame one
+ * timer record; nothing is counted per send.
  */
 final class NettyDownlinkChannel implements DownlinkChannel {
   private static final VarHandle DRAIN_PENDING;
@@ -52,6 +56,7 @@ final class NettyDownlinkChannel implements DownlinkChannel {
   private final Channel ch;
   private final long limitBytes;
   private final long closeGraceMillis;
+  private final TransportEvents events;
   private final FrameQueue queue = new FrameQueue();
   private final Runnable drainTask = this::drain;
 
@@ -69,7 +74,12 @@ final class NettyDownlinkChannel implements DownlinkChannel {
   private volatile Object lastFrame;
 
   NettyDownlinkChannel(Channel ch, int limitBytes, long closeGraceMillis) {
+    this(ch, limitBytes, closeGraceMillis, TransportEvents.NONE);
+  }
+
+  NettyDownlinkChannel(Channel ch, int limitBytes, long closeGraceMillis, TransportEvents events) {
     this.ch = ch;
+    this.events = events;
     this.limitBytes = limitBytes;
     this.closeGraceMillis = closeGraceMillis;
   }
@@ -83,10 +93,12 @@ final class NettyDownlinkChannel implements DownlinkChannel {
     long queued = queue.reserve(size);
     if (queued + pendingOutboundBytes() > limitBytes) {
       queue.release(size);
-      close(
+      if (requestClose(
           Frames.error(
               ErrorCode.SLOW_CONSUMER,
-              "outbound queue over " + limitBytes + " bytes; reconnect and resume"));
+              "outbound queue over " + limitBytes + " bytes; reconnect and resume"))) {
+        events.slowConsumerClosed();
+      }
       return false;
     }
     queue.offer(frame);
@@ -98,11 +110,18 @@ final class NettyDownlinkChannel implements DownlinkChannel {
 
   @Override
   public void close(Frame lastFrame) {
+    requestClose(lastFrame);
+  }
+
+  /** True for the first close, which wins. */
+  private boolean requestClose(Frame lastFrame) {
     // The first close wins; its frame is in place before any drain can see the new state.
     if (LAST_FRAME.compareAndSet(this, null, lastFrame != null ? lastFrame : NO_LAST_FRAME)
         && STATE.compareAndSet(this, OPEN, CLOSE_REQUESTED)) {
       execute(drainTask);
+      return true;
     }
+    return false;
   }
 
   @Override
@@ -175,9 +194,11 @@ final class NettyDownlinkChannel implements DownlinkChannel {
     }
     boolean wrote = false;
     long bytes = 0;
+    long now = System.nanoTime(); // one clock read for the batch: it is flushed right after
     EncodedFrame frame;
     while ((frame = queue.poll()) != null) {
       ch.write(Unpooled.wrappedBuffer(frame.bytes()), ch.voidPromise());
+      events.written(frame, now);
       bytes += frame.size();
       wrote = true;
     }

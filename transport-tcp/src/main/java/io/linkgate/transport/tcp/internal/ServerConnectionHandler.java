@@ -8,6 +8,8 @@ import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.Limits;
+import io.linkgate.api.transport.TransportError;
+import io.linkgate.api.transport.TransportEvents;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -37,6 +39,7 @@ abstract class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   protected final Role role;
+  protected final TransportEvents events;
   protected final Limits limits;
   protected final long closeGraceMillis;
   protected ChannelHandlerContext ctx;
@@ -44,8 +47,9 @@ abstract class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> handshakeTimer;
   private ArrayDeque<Frame> held;
 
-  ServerConnectionHandler(Role role, Limits limits, long closeGraceMillis) {
+  ServerConnectionHandler(Role role, TransportEvents events, Limits limits, long closeGraceMillis) {
     this.role = role;
+    this.events = events;
     this.limits = limits;
     this.closeGraceMillis = closeGraceMillis;
   }
@@ -90,6 +94,10 @@ abstract class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof GatewayException bad) {
       log.debug("{}: bad frame: {}", ctx.channel().remoteAddress(), bad.getMessage());
+      events.error(
+          bad.code() == ErrorCode.FRAME_TOO_LARGE
+              ? TransportError.FRAME_TOO_LARGE
+              : TransportError.BAD_FRAME);
       closeWithError(bad.toFrame());
       return;
     }
@@ -112,6 +120,7 @@ abstract class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Failures.log(log, ctx.channel(), cause);
+    events.error(Failures.kind(cause));
     ctx.close();
   }
 
@@ -149,6 +158,7 @@ abstract class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void onFirstFrame(Frame frame) {
     if (!frame.hasHello()) {
+      events.error(TransportError.BAD_FRAME);
       closeWithError(
           Frames.isUnknownKind(frame)
               ? Frames.error(ErrorCode.BAD_FRAME, "unknown frame kind; expected Hello")
@@ -196,6 +206,7 @@ abstract class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
                 () -> {
                   if (phase != Phase.OPEN && !isClosing()) {
                     log.debug("{}: no handshake in time", ctx.channel().remoteAddress());
+                    events.error(TransportError.HANDSHAKE_TIMEOUT);
                     // The budget covers authentication too, so a stalled authenticator cannot
                     // hold half-open connections; say which part ran out.
                     String what =

@@ -5,6 +5,7 @@ import io.linkgate.api.transport.DownlinkTransport;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.TransportSettings;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
@@ -14,13 +15,31 @@ public final class TcpDownlinkTransport extends TcpServerTransport implements Do
   private final SessionHandler core;
 
   public TcpDownlinkTransport(TransportSettings settings, SessionHandler core) {
-    super(checkRole(settings), Runtime.getRuntime().availableProcessors());
+    super(checkRole(settings), core, Runtime.getRuntime().availableProcessors());
     this.core = core;
   }
 
   @Override
   protected ChannelHandler newConnectionHandler() {
-    return new DownlinkHandler(core, settings.limits(), closeGraceMillis, maxInFlight);
+    return new DownlinkHandler(core, events, settings.limits(), closeGraceMillis, maxInFlight);
+  }
+
+  @Override
+  public void start() throws java.io.IOException {
+    super.start();
+    events.outboundQueue(this::bufferedBytes);
+  }
+
+  /** Bytes queued in every connection, not yet handed to the socket: read at scrape time. */
+  private long bufferedBytes() {
+    long total = 0;
+    for (Channel ch : connections()) {
+      DownlinkHandler h = ch.pipeline().get(DownlinkHandler.class);
+      if (h != null) {
+        total += h.bufferedBytes();
+      }
+    }
+    return total;
   }
 
   /**

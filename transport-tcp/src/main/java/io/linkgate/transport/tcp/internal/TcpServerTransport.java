@@ -2,6 +2,8 @@ package io.linkgate.transport.tcp.internal;
 
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Role;
+import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.transport.TransportSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -41,6 +43,7 @@ abstract class TcpServerTransport {
       Set.of(Options.THREADS, Options.EPOLL, Options.MAX_IN_FLIGHT, Options.CLOSE_GRACE_MS);
 
   protected final TransportSettings settings;
+  protected final TransportEvents events;
   private final int threads;
   private final boolean allowEpoll;
   protected final long closeGraceMillis;
@@ -56,8 +59,9 @@ abstract class TcpServerTransport {
   private boolean started;
   private CompletableFuture<Void> terminated;
 
-  TcpServerTransport(TransportSettings settings, int defaultThreads) {
+  TcpServerTransport(TransportSettings settings, SessionHandler core, int defaultThreads) {
     this.settings = settings;
+    this.events = core.events(name());
     Options options = Options.of(settings.options(), OPTIONS, "tcp " + roleName(settings.role()));
     this.threads = options.positiveInt(Options.THREADS, defaultThreads);
     this.allowEpoll = options.bool(Options.EPOLL, true);
@@ -178,6 +182,13 @@ abstract class TcpServerTransport {
                     .shutdownGracefully(0, 5, TimeUnit.SECONDS)
                     .addListener(t -> done.complete(null)));
     return done;
+  }
+
+  /** Open connections (none before start): iterating is safe while they come and go. */
+  protected final Iterable<Channel> connections() {
+    synchronized (lock) {
+      return connections == null ? List.of() : connections;
+    }
   }
 
   /** Open connections, for tests. */

@@ -11,13 +11,13 @@ public final class TcpUplinkTransport extends TcpServerTransport implements Upli
   private final SessionHandler core;
 
   public TcpUplinkTransport(TransportSettings settings, SessionHandler core) {
-    super(checkRole(settings), Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    super(checkRole(settings), core, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     this.core = core;
   }
 
   @Override
   protected ChannelHandler newConnectionHandler() {
-    return new UplinkHandler(core, settings.limits(), closeGraceMillis, maxInFlight);
+    return new UplinkHandler(core, events, settings.limits(), closeGraceMillis, maxInFlight);
   }
 
   private static TransportSettings checkRole(TransportSettings settings) {

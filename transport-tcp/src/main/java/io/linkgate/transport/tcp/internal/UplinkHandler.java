@@ -9,6 +9,7 @@ import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.Limits;
 import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.transport.UplinkSession;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,8 +52,13 @@ final class UplinkHandler extends ServerConnectionHandler {
   private boolean writing;
   private boolean inactive;
 
-  UplinkHandler(SessionHandler core, Limits limits, long closeGraceMillis, int maxInFlight) {
-    super(Role.UPLINK, limits, closeGraceMillis);
+  UplinkHandler(
+      SessionHandler core,
+      TransportEvents events,
+      Limits limits,
+      long closeGraceMillis,
+      int maxInFlight) {
+    super(Role.UPLINK, events, limits, closeGraceMillis);
     this.core = core;
     this.maxInFlight = maxInFlight;
   }

@@ -12,6 +12,7 @@ import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.DownlinkChannel;
 import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.transport.UplinkSession;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -44,6 +45,14 @@ final class TestCore implements SessionHandler {
   volatile Function<Frame, CompletionStage<Frame>> downlinkAnswers = TestCore::downlinkAnswer;
 
   private final AtomicInteger ids = new AtomicInteger();
+
+  /** What the transports report; every transport gets this one. */
+  final RecordingEvents events = new RecordingEvents();
+
+  @Override
+  public TransportEvents events(String transport) {
+    return events;
+  }
 
   @Override
   public CompletionStage<DownlinkSession> openDownlink(
