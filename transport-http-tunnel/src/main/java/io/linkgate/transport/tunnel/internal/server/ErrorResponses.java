@@ -1,5 +1,7 @@
 package io.linkgate.transport.tunnel.internal.server;
 
+import io.linkgate.api.transport.TransportError;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.FrameCodec;
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
@@ -43,7 +45,12 @@ final class ErrorResponses {
    * not parse (a bad chunk size, a body cut short) is the client's bad frame; anything else is our
    * bug, answered 500 without detail and logged (never at ERROR: the node goes on).
    */
-  static void refuse(Request request, Response response, Callback callback, Throwable failure) {
+  static void refuse(
+      TransportEvents events,
+      Request request,
+      Response response,
+      Callback callback,
+      Throwable failure) {
     // Jetty judges a failure by its class: wrapped in CompletionException, a client's lost
     // connection would look like our bug to it, a 500 with a stack trace at WARN.
     Throwable cause = unwrap(failure);
@@ -53,6 +60,7 @@ final class ErrorResponses {
           request.getMethod(),
           request.getHttpURI().getPath(),
           cause.toString());
+      events.error(TransportError.BAD_FRAME);
       write(
           request,
           response,
@@ -64,11 +72,16 @@ final class ErrorResponses {
     }
     if (isIoFailure(cause)) {
       // The client went away (or timed out) mid-request: nobody is left to answer.
+      events.error(TransportError.IO);
       log.debug("{} {}: {}", request.getMethod(), request.getHttpURI().getPath(), cause.toString());
       callback.failed(quiet(cause));
       return;
     }
     HttpRefusal refusal = HttpRefusal.from(cause);
+    TransportError kind = kindOf(refusal.error.code());
+    if (kind != null) {
+      events.error(kind); // refusals of the client's credentials or intent are not counted here
+    }
     if (refusal.error.code() == ErrorCode.INTERNAL && !isRefusal(cause)) {
       log.warn(
           "{} {}: unexpected failure", request.getMethod(), request.getHttpURI().getPath(), cause);
@@ -83,6 +96,15 @@ final class ErrorResponses {
     // A body refused as too large may still be on its way: drop it before the close.
     Callback exchange = refusal.status == 413 ? BodyDrain.after(request, callback) : callback;
     write(request, response, exchange, refusal.status, refusal.error);
+  }
+
+  /** The transport error an answer's code stands for, or null when it is no transport error. */
+  static TransportError kindOf(ErrorCode code) {
+    return switch (code) {
+      case BAD_FRAME -> TransportError.BAD_FRAME;
+      case FRAME_TOO_LARGE -> TransportError.FRAME_TOO_LARGE;
+      default -> null;
+    };
   }
 
   /** {@code failure} without the wrappers that stages and futures put around it. */

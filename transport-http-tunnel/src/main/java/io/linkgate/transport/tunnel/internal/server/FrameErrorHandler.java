@@ -1,5 +1,7 @@
 package io.linkgate.transport.tunnel.internal.server;
 
+import io.linkgate.api.transport.TransportError;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.transport.tunnel.internal.ErrorStatus;
@@ -15,6 +17,12 @@ import org.eclipse.jetty.util.Callback;
  * garbage is {@code BAD_FRAME}, an oversized head {@code FRAME_TOO_LARGE}.
  */
 final class FrameErrorHandler implements Request.Handler {
+  private final TransportEvents events;
+
+  FrameErrorHandler(TransportEvents events) {
+    this.events = events;
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     int status = response.getStatus();
@@ -26,6 +34,10 @@ final class FrameErrorHandler implements Request.Handler {
       status = 500;
     }
     ErrorCode code = ErrorStatus.codeOf(status);
+    TransportError kind = ErrorResponses.kindOf(code);
+    if (kind != null) {
+      events.error(kind);
+    }
     Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
     // Jetty's own reason phrases ("Illegal character CNTL=0x3") say nothing private.
     String text = message instanceof String m && status < 500 ? m : "HTTP " + status;

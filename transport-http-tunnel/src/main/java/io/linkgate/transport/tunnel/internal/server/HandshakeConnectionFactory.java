@@ -1,5 +1,7 @@
 package io.linkgate.transport.tunnel.internal.server;
 
+import io.linkgate.api.transport.TransportError;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.FrameCodec;
 import io.linkgate.api.Frames;
 import io.linkgate.api.proto.ErrorCode;
@@ -43,14 +45,19 @@ final class HandshakeConnectionFactory extends HttpConnectionFactory {
   private final long handshakeTimeoutMs;
   private final byte[] timeoutResponse;
   private final java.util.function.BooleanSupplier refusing;
+  private final TransportEvents events;
 
   /**
    * @param refusing true once the transport stopped accepting: a connection the listener still let
    *     in (a socket registered with a selector closes only at its next select) is closed at once
    */
   HandshakeConnectionFactory(
-      HttpConfiguration configuration, long handshakeTimeoutMs, java.util.function.BooleanSupplier refusing) {
+      HttpConfiguration configuration,
+      long handshakeTimeoutMs,
+      java.util.function.BooleanSupplier refusing,
+      TransportEvents events) {
     super(configuration);
+    this.events = events;
     this.handshakeTimeoutMs = handshakeTimeoutMs;
     this.refusing = refusing;
     this.timeoutResponse = timeoutResponse(handshakeTimeoutMs);
@@ -163,6 +170,7 @@ final class HandshakeConnectionFactory extends HttpConnectionFactory {
       if (endPoint.getConnection() != this || !state.compareAndSet(WAITING, TIMED_OUT)) {
         return; // upgraded (h2c), or the head arrived
       }
+      events.error(TransportError.HANDSHAKE_TIMEOUT);
       // No request is being handled, so the unsolicited 408 cannot interleave with a response
       // (RFC 9110 allows it on a connection without one). Then a lingering close: FIN, read and
       // drop until the client closes, or until the linger time is up.

@@ -2,6 +2,8 @@ package io.linkgate.transport.tunnel.internal.server;
 
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.api.transport.TransportError;
+import io.linkgate.api.transport.TransportEvents;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -15,10 +17,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
 final class HandshakeDeadline {
   private final Scheduler scheduler;
   private final long timeoutMs;
+  private final TransportEvents events;
 
-  HandshakeDeadline(Scheduler scheduler, long timeoutMs) {
+  HandshakeDeadline(Scheduler scheduler, long timeoutMs, TransportEvents events) {
     this.scheduler = scheduler;
     this.timeoutMs = timeoutMs;
+    this.events = events;
   }
 
   /**
@@ -30,11 +34,14 @@ final class HandshakeDeadline {
     CompletableFuture<T> result = new CompletableFuture<>();
     Scheduler.Task timer =
         scheduler.schedule(
-            () ->
-                result.completeExceptionally(
-                    new GatewayException(
-                        ErrorCode.TIMEOUT,
-                        "handshake (authentication) not completed within " + timeoutMs + " ms")),
+            () -> {
+              if (result.completeExceptionally(
+                  new GatewayException(
+                      ErrorCode.TIMEOUT,
+                      "handshake (authentication) not completed within " + timeoutMs + " ms"))) {
+                events.error(TransportError.HANDSHAKE_TIMEOUT);
+              }
+            },
             timeoutMs,
             TimeUnit.MILLISECONDS);
     stage.whenComplete(

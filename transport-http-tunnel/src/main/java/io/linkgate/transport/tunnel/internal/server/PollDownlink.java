@@ -106,6 +106,11 @@ final class PollDownlink extends TunnelDownlink {
   }
 
   @Override
+  long bufferedBytes() {
+    return queue.bufferedBytes();
+  }
+
+  @Override
   void clientSeen() {
     super.clientSeen();
     lastActivityNanos = System.nanoTime();
@@ -331,7 +336,7 @@ final class PollDownlink extends TunnelDownlink {
       return;
     }
     log.debug("poll session {} expired", sessionId());
-    queue.drainNow();
+    queue.expired();
     finish();
   }
 

@@ -29,7 +29,7 @@ final class PollHandler {
         .whenComplete(
             (userId, failure) -> {
               if (failure != null) {
-                ErrorResponses.refuse(request, response, callback, failure);
+                ErrorResponses.refuse(ctx.events(), request, response, callback, failure);
                 return;
               }
               TunnelDownlink found =
@@ -43,7 +43,7 @@ final class PollHandler {
               try {
                 open(request, response, callback, params, userId); // new, expired, or never was
               } catch (RuntimeException e) {
-                ErrorResponses.refuse(request, response, callback, e);
+                ErrorResponses.refuse(ctx.events(), request, response, callback, e);
               }
             });
   }
@@ -60,7 +60,7 @@ final class PollHandler {
     int granted = ctx.limits().grantHeartbeatMs(params.heartbeatMs());
     long expiryMs = ctx.settings().pollExpiryMs(ctx.limits().heartbeatTimeout(granted).toMillis());
     int bound = ctx.limits().outboundQueueBytes();
-    PollQueue queue = new PollQueue(bound, ctx.executor());
+    PollQueue queue = new PollQueue(bound, ctx.executor(), ctx.events());
     PollDownlink downlink =
         new PollDownlink(
             params.deviceId(),
@@ -86,7 +86,7 @@ final class PollHandler {
             (session, failure) -> {
               if (failure != null) {
                 sessions.releasePoll(slot, null);
-                ErrorResponses.refuse(request, response, callback, failure);
+                ErrorResponses.refuse(ctx.events(), request, response, callback, failure);
                 return;
               }
               downlink.opened(session, queue.welcome());

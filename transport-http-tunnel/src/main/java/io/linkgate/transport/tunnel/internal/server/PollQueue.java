@@ -6,6 +6,7 @@ import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Welcome;
 import io.linkgate.api.transport.DownlinkChannel;
+import io.linkgate.api.transport.TransportEvents;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ final class PollQueue implements DownlinkChannel {
   private final long limitBytes;
   private final long lowWaterBytes;
   private final Executor executor;
+  private final TransportEvents events;
   private volatile Runnable onReady = () -> {};
   private volatile Runnable onClose = () -> {};
 
@@ -44,7 +46,8 @@ final class PollQueue implements DownlinkChannel {
   private ArrayDeque<Runnable> writableTasks; // guarded by lock
   private volatile Welcome welcome;
 
-  PollQueue(int limitBytes, Executor executor) {
+  PollQueue(int limitBytes, Executor executor, TransportEvents events) {
+    this.events = events;
     this.limitBytes = limitBytes;
     this.lowWaterBytes = Math.max(1, limitBytes / 4);
     this.executor = executor;
@@ -65,6 +68,7 @@ final class PollQueue implements DownlinkChannel {
         return false;
       }
       if (queuedBytes + size > limitBytes) {
+        events.slowConsumerClosed();
         state = CLOSING;
         lastFrame =
             Frames.error(
@@ -139,13 +143,20 @@ final class PollQueue implements DownlinkChannel {
     }
   }
 
-  /** Everything queued; after a close, the last frame too, and the queue is then drained. */
+  /**
+   * Everything queued; after a close, the last frame too, and the queue is then drained. Pushes
+   * count as written now: the poll's response is written right after.
+   */
   Batch take() {
     List<EncodedFrame> frames;
     boolean last;
     List<Runnable> ready = List.of();
+    long now = System.nanoTime();
     synchronized (lock) {
       frames = new ArrayList<>(queue);
+      for (int i = 0; i < frames.size(); i++) {
+        events.written(frames.get(i), now);
+      }
       queue.clear();
       queuedBytes = 0;
       last = state == CLOSING;
@@ -163,6 +174,19 @@ final class PollQueue implements DownlinkChannel {
       execute(task);
     }
     return new Batch(frames, last);
+  }
+
+  /** Bytes waiting for a poll; any thread. */
+  long bufferedBytes() {
+    synchronized (lock) {
+      return queuedBytes;
+    }
+  }
+
+  /** Ends the session whose client stopped polling within the heartbeat miss window. */
+  void expired() {
+    events.heartbeatTimeout();
+    drainNow();
   }
 
   /** Ends the session without a last poll (it expired, or the server stops). */

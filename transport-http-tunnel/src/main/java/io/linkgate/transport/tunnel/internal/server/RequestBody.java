@@ -1,5 +1,6 @@
 package io.linkgate.transport.tunnel.internal.server;
 
+import io.linkgate.api.transport.TransportError;
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
@@ -74,15 +75,28 @@ final class RequestBody implements Runnable {
     Scheduler.Task deadline =
         ctx.scheduler()
             .schedule(
-                () ->
-                    body.result.completeExceptionally(
-                        new HttpRefusal(
-                            408,
-                            ErrorCode.TIMEOUT,
-                            "request body not complete within " + timeoutMs + " ms")),
+                () -> {
+                  if (body.result.completeExceptionally(
+                      new HttpRefusal(
+                          408,
+                          ErrorCode.TIMEOUT,
+                          "request body not complete within " + timeoutMs + " ms"))) {
+                    ctx.events().error(TransportError.IO); // a body that stalls: the link's trouble
+                  }
+                },
                 timeoutMs,
                 TimeUnit.MILLISECONDS);
-    body.result.whenComplete((frames, failure) -> deadline.cancel());
+    body.result.whenComplete(
+        (frames, failure) -> {
+          deadline.cancel();
+          TransportError kind =
+              frames == null || frames.badFrame() == null
+                  ? null
+                  : ErrorResponses.kindOf(frames.badFrame().code());
+          if (kind != null) {
+            ctx.events().error(kind); // the frames before it are still answered
+          }
+        });
     body.run();
     return body.result;
   }

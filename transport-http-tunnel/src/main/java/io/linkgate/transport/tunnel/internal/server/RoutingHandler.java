@@ -1,5 +1,6 @@
 package io.linkgate.transport.tunnel.internal.server;
 
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Role;
 import io.linkgate.transport.tunnel.internal.TunnelProtocol;
@@ -26,9 +27,11 @@ final class RoutingHandler extends Handler.Abstract.NonBlocking {
   private final StreamHandler stream;
   private final PollHandler poll;
   private final SessionRequestsHandler sessionRequests;
+  private final TransportEvents events;
 
   RoutingHandler(Role role, TunnelContext ctx) {
     this.role = role;
+    this.events = ctx.events();
     Identities identities = new Identities(ctx);
     this.uplink = new UplinkHandler(ctx);
     this.stream = new StreamHandler(ctx);
@@ -81,6 +84,7 @@ final class RoutingHandler extends Handler.Abstract.NonBlocking {
               ? "POST " + TunnelProtocol.UPLINK_PATH
               : "GET/POST/DELETE " + TunnelProtocol.DOWNLINK_PATH;
       ErrorResponses.refuse(
+          events,
           request,
           response,
           callback,
@@ -89,13 +93,13 @@ final class RoutingHandler extends Handler.Abstract.NonBlocking {
               ErrorCode.INVALID_ARGUMENT,
               "no such endpoint " + path + "; this port serves " + served));
     } catch (RuntimeException e) {
-      ErrorResponses.refuse(request, response, callback, e);
+      ErrorResponses.refuse(events, request, response, callback, e);
     }
     return true;
   }
 
   /** OPTIONS lists the methods; anything else is refused with 405. */
-  private static boolean other(
+  private boolean other(
       Request request, Response response, Callback callback, String allow) {
     response.getHeaders().put(HttpHeader.ALLOW, allow);
     if (HttpMethod.OPTIONS.is(request.getMethod())) {
@@ -104,6 +108,7 @@ final class RoutingHandler extends Handler.Abstract.NonBlocking {
       return true;
     }
     ErrorResponses.refuse(
+        events,
         request,
         response,
         callback,

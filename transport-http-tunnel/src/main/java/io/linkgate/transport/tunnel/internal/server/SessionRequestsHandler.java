@@ -47,7 +47,7 @@ final class SessionRequestsHandler {
         .whenComplete(
             (body, failure) -> {
               if (failure != null) {
-                ErrorResponses.refuse(request, response, callback, failure);
+                ErrorResponses.refuse(ctx.events(), request, response, callback, failure);
               } else {
                 Answers.write(request, response, callback, body.frames(), body.badFrame());
               }
@@ -60,7 +60,7 @@ final class SessionRequestsHandler {
         .whenComplete(
             (downlink, failure) -> {
               if (failure != null) {
-                ErrorResponses.refuse(request, response, callback, failure);
+                ErrorResponses.refuse(ctx.events(), request, response, callback, failure);
                 return;
               }
               downlink.close(null);

@@ -77,7 +77,7 @@ final class StreamClock implements Runnable {
           "session {}: no write progress for {} ms, closing",
           downlink.sessionId(),
           toMs(missNanos));
-      channel.abort(new TimeoutException("no write progress for " + toMs(missNanos) + " ms"));
+      channel.abortStalled(new TimeoutException("no write progress for " + toMs(missNanos) + " ms"));
       return;
     }
     if (!channel.isOpen()) {
@@ -86,7 +86,7 @@ final class StreamClock implements Runnable {
       channel.close(MAX_AGE_REACHED); // then a clean end: the terminal chunk
     } else if (now - downlink.lastClientFrameNanos() >= missNanos) {
       log.debug("session {}: heartbeat missed", downlink.sessionId());
-      channel.close(
+      channel.closeSilent(
           Frames.error(
               ErrorCode.TIMEOUT,
               "no frame for " + toMs(missNanos) + " ms (heartbeat " + grantedMs + " ms)"));

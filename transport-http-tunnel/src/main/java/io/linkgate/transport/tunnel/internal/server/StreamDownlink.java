@@ -19,6 +19,11 @@ final class StreamDownlink extends TunnelDownlink {
   }
 
   @Override
+  long bufferedBytes() {
+    return channel.bufferedBytes();
+  }
+
+  @Override
   StreamingDownlinkChannel channel() {
     return channel;
   }

@@ -35,7 +35,7 @@ final class StreamHandler {
 
     StreamingDownlinkChannel channel =
         new StreamingDownlinkChannel(
-            response, callback, ctx.limits().outboundQueueBytes(), ctx.executor());
+            response, callback, ctx.limits().outboundQueueBytes(), ctx.executor(), ctx.events());
     StreamDownlink downlink = new StreamDownlink(params.deviceId(), channel, ctx.executor());
     request.addFailureListener(channel::abort);
     channel
@@ -83,14 +83,14 @@ final class StreamHandler {
         .start();
   }
 
-  private static void refused(
+  private void refused(
       Request request,
       Response response,
       Callback callback,
       StreamingDownlinkChannel channel,
       Throwable failure) {
     if (channel.abandonIfUnwritten()) {
-      ErrorResponses.refuse(request, response, callback, failure);
+      ErrorResponses.refuse(ctx.events(), request, response, callback, failure);
     } else {
       // The stream had begun (a timeout that raced the Welcome): end it with the reason.
       log.debug("downlink refused after it began: {}", failure.toString());

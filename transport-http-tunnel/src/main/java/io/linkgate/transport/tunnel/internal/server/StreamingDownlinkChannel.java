@@ -7,6 +7,7 @@ import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Welcome;
 import io.linkgate.api.transport.DownlinkChannel;
+import io.linkgate.api.transport.TransportEvents;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -44,6 +45,7 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
   private final long limitBytes;
   private final long lowWaterBytes;
   private final Executor executor;
+  private final TransportEvents events;
   private final Writer writer = new Writer();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private final AtomicBoolean completed = new AtomicBoolean();
@@ -64,8 +66,13 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
   private volatile Welcome welcome;
 
   StreamingDownlinkChannel(
-      Response response, Callback exchange, int limitBytes, Executor executor) {
+      Response response,
+      Callback exchange,
+      int limitBytes,
+      Executor executor,
+      TransportEvents events) {
     this.response = response;
+    this.events = events;
     this.exchange = exchange;
     this.limitBytes = limitBytes;
     this.lowWaterBytes = Math.max(1, limitBytes / 4);
@@ -91,6 +98,7 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
         queue.add(frame);
         queuedBytes += size;
       } else {
+        events.slowConsumerClosed();
         requestClose(
             Frames.error(
                 ErrorCode.SLOW_CONSUMER,
@@ -195,6 +203,25 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
     finished.complete(null);
   }
 
+  /** Bytes queued or in the write in flight, not yet taken by the connection; any thread. */
+  long bufferedBytes() {
+    synchronized (lock) {
+      return queuedBytes + inFlightBytes;
+    }
+  }
+
+  /** The client stopped reading: its write made no progress within the miss window. */
+  void abortStalled(Throwable cause) {
+    events.slowConsumerClosed();
+    abort(cause);
+  }
+
+  /** The client sent nothing within the heartbeat miss window. */
+  void closeSilent(Frame error) {
+    events.heartbeatTimeout();
+    close(error);
+  }
+
   /** Completes when the response is over, however it ended. */
   CompletableFuture<Void> finished() {
     return finished;
@@ -239,7 +266,7 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
           writableTasks = null;
         }
         if (!queue.isEmpty()) {
-          buffer = takeQueued();
+          buffer = takeQueued(System.nanoTime());
           last = false;
         } else if (state == CLOSING) {
           buffer =
@@ -270,17 +297,23 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
       return Action.SCHEDULED;
     }
 
-    /** Everything queued, as one buffer; a single frame is written from its shared bytes. */
-    private ByteBuffer takeQueued() {
+    /**
+     * Everything queued, as one buffer; a single frame is written from its shared bytes. Pushes
+     * are timed as written at {@code now}: the write starts right after.
+     */
+    private ByteBuffer takeQueued(long now) {
       inFlightBytes = queuedBytes;
       queuedBytes = 0;
       if (queue.size() == 1) {
-        return ByteBuffer.wrap(queue.poll().bytes());
+        EncodedFrame only = queue.poll();
+        events.written(only, now);
+        return ByteBuffer.wrap(only.bytes());
       }
       ByteBuffer batch = ByteBuffer.allocate((int) inFlightBytes);
       EncodedFrame f;
       while ((f = queue.poll()) != null) {
         batch.put(f.bytes());
+        events.written(f, now);
       }
       return batch.flip();
     }

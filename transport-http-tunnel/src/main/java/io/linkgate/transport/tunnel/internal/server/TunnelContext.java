@@ -4,6 +4,7 @@ import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.Limits;
 import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.transport.tunnel.internal.TunnelProtocol;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -15,6 +16,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * What the endpoint handlers of one running server share.
  *
  * @param core the router
+ * @param events where this transport reports what it sees, for metrics
  * @param limits frame, queue and timer bounds
  * @param settings the tunnel's own options
  * @param scheduler timers (heartbeats, holds, deadlines)
@@ -25,6 +27,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 record TunnelContext(
     SessionHandler core,
+    TransportEvents events,
     Limits limits,
     ServerSettings settings,
     Scheduler scheduler,

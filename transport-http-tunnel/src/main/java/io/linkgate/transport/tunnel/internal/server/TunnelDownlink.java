@@ -40,6 +40,9 @@ abstract class TunnelDownlink {
   /** Where the session's frames go. */
   abstract DownlinkChannel channel();
 
+  /** Bytes queued for the client and not yet taken by its connection; any thread. */
+  abstract long bufferedBytes();
+
   /** The server stops: ends the session; completes when its carrier has let go. */
   abstract CompletableFuture<Void> terminate();
 

@@ -3,6 +3,7 @@ package io.linkgate.transport.tunnel.internal.server;
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.transport.TransportSettings;
 import io.linkgate.transport.tunnel.internal.TunnelProtocol;
 import java.io.IOException;
@@ -41,6 +42,7 @@ abstract class TunnelServer {
 
   protected final TransportSettings settings;
   private final SessionHandler core;
+  private final TransportEvents events;
   private final ServerSettings options;
   private final DownlinkSessions sessions;
   private final BodyBudget bodyBudget;
@@ -57,6 +59,7 @@ abstract class TunnelServer {
   TunnelServer(TransportSettings settings, SessionHandler core) {
     this.settings = settings;
     this.core = core;
+    this.events = core.events(name());
     this.options = ServerSettings.of(settings);
     this.sessions =
         new DownlinkSessions(options.maxPollSessions(), options.maxPollSessionsPerUser());
@@ -95,19 +98,20 @@ abstract class TunnelServer {
       TunnelContext ctx =
           new TunnelContext(
               core,
+              events,
               settings.limits(),
               options,
               timers,
               threads,
               sessions,
-              new HandshakeDeadline(timers, settings.limits().handshakeTimeout().toMillis()),
+              new HandshakeDeadline(timers, settings.limits().handshakeTimeout().toMillis(), events),
               bodyBudget);
       Handler handler = new RoutingHandler(settings.role(), ctx);
       if (!options.corsOrigins().isEmpty()) {
         handler = new CorsHandler(options.corsOrigins(), handler);
       }
       s.setHandler(handler);
-      s.setErrorHandler(new FrameErrorHandler());
+      s.setErrorHandler(new FrameErrorHandler(events));
       try {
         s.start();
       } catch (Exception e) {
@@ -125,6 +129,9 @@ abstract class TunnelServer {
       }
       server = s;
       connectors = List.copyOf(bound);
+      if (settings.role() == Role.DOWNLINK) {
+        events.outboundQueue(this::bufferedBytes);
+      }
       List<Endpoint> eps = new ArrayList<>();
       for (ServerConnector c : bound) {
         eps.add(
@@ -153,7 +160,8 @@ abstract class TunnelServer {
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
     HandshakeConnectionFactory http1 =
-        new HandshakeConnectionFactory(http, settings.limits().handshakeTimeout().toMillis(), () -> refusing);
+        new HandshakeConnectionFactory(
+            http, settings.limits().handshakeTimeout().toMillis(), () -> refusing, events);
     if (tls != null) {
       // The host name check is the client's business; a request to an IP must not be refused.
       http.addCustomizer(new SecureRequestCustomizer(false));
@@ -172,6 +180,15 @@ abstract class TunnelServer {
   /** The bytes of request bodies held now; for tests. */
   BodyBudget bodyBudget() {
     return bodyBudget;
+  }
+
+  /** Bytes queued in every downlink session: read at scrape time. */
+  private long bufferedBytes() {
+    long total = 0;
+    for (TunnelDownlink d : sessions.all()) {
+      total += d.bufferedBytes();
+    }
+    return total;
   }
 
   /** The open downlink sessions; for tests. */

@@ -39,7 +39,7 @@ final class UplinkHandler implements Request.Handler {
         .whenComplete(
             (body, failure) -> {
               if (failure != null) {
-                ErrorResponses.refuse(request, response, callback, failure);
+                ErrorResponses.refuse(ctx.events(), request, response, callback, failure);
               } else {
                 Answers.write(request, response, callback, body.frames(), body.badFrame());
               }

@@ -1,0 +1,139 @@
+package io.linkgate.transport.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.linkgate.api.client.ClientTransport;
+import io.linkgate.api.proto.Hello;
+import io.linkgate.api.proto.Role;
+import io.linkgate.api.transport.ConnectionInfo;
+import io.linkgate.api.transport.DownlinkChannel;
+import io.linkgate.api.transport.DownlinkSession;
+import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportError;
+import io.linkgate.api.transport.TransportEvents;
+import io.linkgate.api.transport.UplinkSession;
+import java.io.BufferedInputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What the tunnel tells the node's metrics, seen through a recording TransportEvents. */
+class TransportEventsTest {
+  /** Writes down what the transport reports; pushes as "push" when the latency is sane. */
+  static final class Recording implements TransportEvents {
+    final List<String> seen = new CopyOnWriteArrayList<>();
+    volatile LongSupplier queuedBytes;
+
+    @Override
+    public void pushWritten(long latencyNanos) {
+      seen.add(latencyNanos >= 0 && latencyNanos < 60_000_000_000L ? "push" : "push " + latencyNanos);
+    }
+
+    @Override
+    public void heartbeatTimeout() {
+      seen.add("heartbeat timeout");
+    }
+
+    @Override
+    public void error(TransportError kind) {
+      seen.add("error " + kind);
+    }
+
+    @Override
+    public void outboundQueue(LongSupplier bytes) {
+      queuedBytes = bytes;
+    }
+  }
+
+  /** The router as the transports see it, answering events(name) with {@code events}. */
+  private static SessionHandler reporting(SessionHandler router, TransportEvents events) {
+    return new SessionHandler() {
+      @Override
+      public CompletionStage<DownlinkSession> openDownlink(
+          Hello hello, ConnectionInfo info, DownlinkChannel channel) {
+        return router.openDownlink(hello, info, channel);
+      }
+
+      @Override
+      public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
+        return router.openUplink(hello, info);
+      }
+
+      @Override
+      public TransportEvents events(String transport) {
+        return events;
+      }
+    };
+  }
+
+  private final Recording events = new Recording();
+
+  private TestNode.Builder node() {
+    return TestNode.builder()
+        .limits(TestNode.limits(Duration.ofSeconds(2), 100))
+        .core(router -> reporting(router, events));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"stream", "poll"})
+  void routerPushesAreTimedAsWrittenAndTheQueueGaugeEmpties(String mode) throws Exception {
+    try (TestNode node = node().start();
+        ClientTransport client = node.client(Map.of("mode", mode))) {
+      Recorder r = new Recorder();
+      TestNode.join(
+          client.openDownlink(node.endpoint(Role.DOWNLINK), node.hello("alice", "phone"), r));
+      node.push("alice", "one");
+      node.push("alice", "two");
+      node.push("alice", "three");
+      for (int i = 0; i < 3; i++) {
+        r.nextPush();
+      }
+      await().untilAsserted(() -> assertThat(events.seen).containsExactly("push", "push", "push"));
+      await().until(() -> events.queuedBytes.getAsLong() == 0);
+    }
+  }
+
+  @Test
+  void aStreamWhoseClientStopsPingingIsAHeartbeatTimeout() throws Exception {
+    try (TestNode node = node().start();
+        Socket s = new Socket("127.0.0.1", node.port(Role.DOWNLINK))) {
+      s.setSoTimeout(5_000);
+      HttpWire.request(
+          s.getOutputStream(),
+          "GET",
+          "/v1/tunnel/downlink?device_id=d&heartbeat_ms=100",
+          Map.of("Authorization", "Bearer " + node.token("bob")),
+          null);
+      HttpWire.readHead(new BufferedInputStream(s.getInputStream()));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(events.seen).contains("heartbeat timeout"));
+    }
+  }
+
+  @Test
+  void aBadFrameInAnUplinkBodyIsABadFrameError() throws Exception {
+    try (TestNode node = node().start();
+        Socket s = new Socket("127.0.0.1", node.port(Role.UPLINK))) {
+      s.setSoTimeout(5_000);
+      HttpWire.request(
+          s.getOutputStream(),
+          "POST",
+          "/v1/tunnel/uplink?device_id=d",
+          Map.of(
+              "Authorization", "Bearer " + node.token("alice"),
+              "Content-Type", "application/x-linkgate-frames"),
+          new byte[] {0x03, 0x0A, 0x7F, 0x00});
+      HttpWire.readHead(new BufferedInputStream(s.getInputStream()));
+      await().untilAsserted(() -> assertThat(events.seen).containsExactly("error BAD_FRAME"));
+    }
+  }
+}
