@@ -9,6 +9,7 @@ import io.linkgate.api.Frames;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.transport.DownlinkChannel;
+import io.linkgate.api.transport.TransportEvents;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,6 +57,7 @@ final class CallDownlinkChannel implements DownlinkChannel {
   private final AtomicBoolean drainPending = new AtomicBoolean();
   private final Runnable drainTask = this::drain;
   private final Runnable whenClosed;
+  private final TransportEvents events;
 
   /** The first close's last frame (or {@link #CLIENT_DONE}, or a marker for none); then fixed. */
   private final AtomicReference<Object> closing = new AtomicReference<>();
@@ -78,8 +80,10 @@ final class CallDownlinkChannel implements DownlinkChannel {
       ServerCall<?, EncodedFrame> call,
       EventExecutor loop,
       int outboundQueueBytes,
+      TransportEvents events,
       Runnable whenClosed) {
     this.call = call;
+    this.events = events;
     this.loop = loop;
     this.onReadyThreshold =
         Math.max(1, Math.min(MAX_ON_READY_THRESHOLD, outboundQueueBytes / 4));
@@ -102,10 +106,12 @@ final class CallDownlinkChannel implements DownlinkChannel {
     long queued = queuedBytes.addAndGet(size);
     if (queued > queueLimit && (queued > size || size > bound)) {
       queuedBytes.addAndGet(-size);
-      close(
+      if (requestClose(
           Frames.error(
               ErrorCode.SLOW_CONSUMER,
-              "outbound queue over " + bound + " bytes; reconnect and resume"));
+              "outbound queue over " + bound + " bytes; reconnect and resume"))) {
+        events.slowConsumerClosed();
+      }
       return false;
     }
     queue.offer(frame);
@@ -125,11 +131,14 @@ final class CallDownlinkChannel implements DownlinkChannel {
     requestClose(CLIENT_DONE);
   }
 
-  private void requestClose(Object last) {
+  /** True for the first close, which wins. */
+  private boolean requestClose(Object last) {
     // The first close wins; its frame is in place before any drain can see the new state.
     if (closing.compareAndSet(null, last) && state.compareAndSet(OPEN, CLOSE_REQUESTED)) {
       execute(drainTask);
+      return true;
     }
+    return false;
   }
 
   @Override
@@ -142,7 +151,7 @@ final class CallDownlinkChannel implements DownlinkChannel {
     return state.get() != OPEN;
   }
 
-  /** Bytes waiting for the call to take them, for tests. */
+  /** Bytes waiting for the call to take them, for tests and metrics; any thread. */
   long queuedBytes() {
     return queuedBytes.get();
   }
@@ -186,12 +195,14 @@ final class CallDownlinkChannel implements DownlinkChannel {
       return;
     }
     boolean closeRequested = now == CLOSE_REQUESTED;
+    long handedNanos = System.nanoTime(); // one clock read per batch
     EncodedFrame frame;
     // While closing, the queue goes out whatever gRPC holds: it is within the bound, and the call
     // ends right after it.
     while ((closeRequested || call.isReady()) && (frame = queue.poll()) != null) {
       queuedBytes.addAndGet(-frame.size());
       write(frame);
+      events.written(frame, handedNanos);
     }
     if (closeRequested) {
       finish();

@@ -13,6 +13,9 @@ import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.Limits;
 import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportError;
+import io.linkgate.api.transport.TransportEvents;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
@@ -48,6 +51,8 @@ final class DownlinkCall extends ServerCall.Listener<Inbound> {
   private final Limits limits;
   private final int maxInFlight;
   private final CallDownlinkChannel out;
+  private final TransportEvents events;
+  private final Set<CallDownlinkChannel> open;
   private final String remote;
   private final boolean tls;
 
@@ -66,13 +71,18 @@ final class DownlinkCall extends ServerCall.Listener<Inbound> {
       EventExecutor loop,
       SessionHandler core,
       Limits limits,
-      int maxInFlight) {
+      int maxInFlight,
+      TransportEvents events,
+      Set<CallDownlinkChannel> open) {
     this.call = call;
+    this.events = events;
+    this.open = open;
     this.loop = loop;
     this.core = core;
     this.limits = limits;
     this.maxInFlight = maxInFlight;
-    this.out = new CallDownlinkChannel(call, loop, limits.outboundQueueBytes(), this::ended);
+    this.out =
+        new CallDownlinkChannel(call, loop, limits.outboundQueueBytes(), events, this::ended);
     this.remote = CallFacts.remoteAddress(call);
     this.tls = CallFacts.isTls(call);
   }
@@ -80,6 +90,7 @@ final class DownlinkCall extends ServerCall.Listener<Inbound> {
   /** On the loop, from {@code startCall}. */
   void start() {
     out.start();
+    open.add(out);
     long timeoutMs = limits.handshakeTimeout().toMillis();
     handshakeTimer = loop.schedule(this::handshakeExpired, timeoutMs, TimeUnit.MILLISECONDS);
     request();
@@ -99,6 +110,10 @@ final class DownlinkCall extends ServerCall.Listener<Inbound> {
     }
     if (message.failure() != null) {
       log.debug("{}: bad frame: {}", remote, message.failure().getMessage());
+      events.error(
+          message.failure().code() == ErrorCode.FRAME_TOO_LARGE
+              ? TransportError.FRAME_TOO_LARGE
+              : TransportError.BAD_FRAME);
       out.close(message.failure().toFrame());
       return;
     }
@@ -149,6 +164,9 @@ final class DownlinkCall extends ServerCall.Listener<Inbound> {
 
   private void onFirstFrame(Frame frame) {
     if (!frame.hasHello()) {
+      if (Frames.isUnknownKind(frame)) {
+        events.error(TransportError.BAD_FRAME);
+      }
       out.close(
           Frames.isUnknownKind(frame)
               ? Frames.error(ErrorCode.BAD_FRAME, "unknown frame kind; expected Hello")
@@ -208,6 +226,7 @@ final class DownlinkCall extends ServerCall.Listener<Inbound> {
       return;
     }
     log.debug("{}: no handshake in time", remote);
+    events.error(TransportError.HANDSHAKE_TIMEOUT);
     long timeoutMs = limits.handshakeTimeout().toMillis();
     // The budget covers authentication too, so a stalled authenticator cannot hold calls open.
     String what =
@@ -264,6 +283,7 @@ final class DownlinkCall extends ServerCall.Listener<Inbound> {
       return;
     }
     log.debug("{}: heartbeat missed", remote);
+    events.heartbeatTimeout();
     out.close(
         Frames.error(
             ErrorCode.TIMEOUT,
@@ -278,6 +298,7 @@ final class DownlinkCall extends ServerCall.Listener<Inbound> {
       return;
     }
     ended = true;
+    open.remove(out);
     cancelHandshakeTimer();
     if (heartbeat != null) {
       heartbeat.cancel();

@@ -9,16 +9,40 @@ import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.DownlinkTransport;
 import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.transport.TransportSettings;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Downlinks over gRPC: one long {@code Downlink} call per device, kept alive by heartbeats. */
 public final class GrpcDownlinkTransport extends GrpcServerTransport implements DownlinkTransport {
   private final SessionHandler core;
+  private final TransportEvents events;
+
+  /** The open calls' channels, for the outbound queue gauge. */
+  private final Set<CallDownlinkChannel> open = ConcurrentHashMap.newKeySet();
 
   public GrpcDownlinkTransport(TransportSettings settings, SessionHandler core) {
     super(checkRole(settings, Role.DOWNLINK), Runtime.getRuntime().availableProcessors());
     this.core = core;
+    this.events = core.events(name());
+  }
+
+  @Override
+  public void start() throws IOException {
+    super.start();
+    events.outboundQueue(this::queuedBytes);
+  }
+
+  /** Bytes queued in every call, not yet handed to gRPC: read at scrape time. */
+  private long queuedBytes() {
+    long total = 0;
+    for (CallDownlinkChannel c : open) {
+      total += c.queuedBytes();
+    }
+    return total;
   }
 
   @Override
@@ -32,7 +56,13 @@ public final class GrpcDownlinkTransport extends GrpcServerTransport implements 
           }
           DownlinkCall c =
               new DownlinkCall(
-                  call, EventLoops.current(group), core, settings.limits(), maxInFlight);
+                  call,
+                  EventLoops.current(group),
+                  core,
+                  settings.limits(),
+                  maxInFlight,
+                  events,
+                  open);
           c.start();
           return c;
         };

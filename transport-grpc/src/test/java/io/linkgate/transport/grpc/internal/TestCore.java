@@ -11,6 +11,7 @@ import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.DownlinkChannel;
 import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.transport.UplinkSession;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,14 @@ final class TestCore implements SessionHandler {
 
   /** When set, opening a downlink never completes (an authenticator that hangs). */
   volatile boolean downlinkOpensHang;
+
+  /** What the transports report; every transport gets this one. */
+  final RecordingEvents events = new RecordingEvents();
+
+  @Override
+  public TransportEvents events(String transport) {
+    return events;
+  }
 
   @Override
   public CompletionStage<DownlinkSession> openDownlink(
