@@ -120,6 +120,25 @@ class DispatchEndToEndTest {
   }
 
   @Test
+  void theHeartbeatBoundsDispatchGivesBoundTheAdaptiveHeartbeat() throws Exception {
+    Node node = closer.keep(Node.start()); // grants 5 s to 300 s
+    DispatchServer dispatch = closer.keep(DispatchServer.start());
+    dispatch.response = DispatchResponse.newBuilder()
+        .addDownlink(node.downlinkEndpoint())
+        .setHeartbeatMinMs(5_000)
+        .setHeartbeatMaxMs(8_000)
+        .setTtlMs(60_000)
+        .build();
+
+    closer.connected(client(dispatch.url())
+        .heartbeat(Duration.ofSeconds(30))
+        .adaptiveHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(60)));
+
+    assertThat(recorder.first(ConnectionState.CONNECTED).heartbeat())
+        .isEqualTo(Duration.ofSeconds(8));
+  }
+
+  @Test
   void a401FromDispatchStopsTheClientLikeARefusedHandshake() throws Exception {
     Node node = closer.keep(Node.start());
     DispatchServer dispatch = closer.keep(DispatchServer.start());
