@@ -124,7 +124,8 @@ public final class FrameCodec {
       if (length < 0) {
         throw new GatewayException(ErrorCode.BAD_FRAME, "truncated frame length");
       }
-      int start = buf.position() + headerSize(length);
+      // The prefix's own size, as sent: a padded (non-minimal) varint is longer than headerSize().
+      int start = buf.position() + prefixBytes(buf);
       if (start + length > buf.limit()) {
         throw new GatewayException(ErrorCode.BAD_FRAME, "truncated frame");
       }
@@ -132,6 +133,15 @@ public final class FrameCodec {
       buf.position(start + length);
     }
     return frames;
+  }
+
+  /** Bytes of the complete varint prefix at the buffer's position (peekLength checked it). */
+  private static int prefixBytes(ByteBuffer buf) {
+    int n = 1;
+    while (buf.get(buf.position() + n - 1) < 0) {
+      n++;
+    }
+    return n;
   }
 
   private static int checkLength(int length, int maxFrameBytes) {

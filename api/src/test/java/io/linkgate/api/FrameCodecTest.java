@@ -119,4 +119,18 @@ class FrameCodecTest {
     assertThat(encoded.bytes()).isEqualTo(FrameCodec.encode(push));
     assertThat(encoded.size()).isEqualTo(FrameCodec.encode(push).length);
   }
+
+  @Test
+  void aPaddedLengthPrefixCountsAllItsBytesSoTheFramesAfterItStayAligned() {
+    // 0x80 0x00 is zero written in two bytes (valid varint, not minimal), then one more empty frame.
+    // Found by FrameDecodingFuzzTest: decodeAll read the second prefix byte as the next frame.
+    byte[] body = {(byte) 0x80, 0x00, 0x00};
+    assertThat(FrameCodec.decodeAll(body, 1024, 10)).hasSize(2);
+    byte[] ping = FrameCodec.encode(Frame.newBuilder().setPing(io.linkgate.api.proto.Ping.newBuilder().setNonce(7)).build());
+    byte[] padded = new byte[ping.length + 1];
+    padded[0] = (byte) (ping[0] | 0x80);
+    padded[1] = 0x00;
+    System.arraycopy(ping, 1, padded, 2, ping.length - 1);
+    assertThat(FrameCodec.decodeAll(padded, 1024, 10)).extracting(f -> f.getPing().getNonce()).containsExactly(7L);
+  }
 }
