@@ -1,4 +1,5 @@
-// linkgate.js: a browser client for Linkgate's HTTP tunnel, as one ES module with no build step.
+// linkgate.js: a browser client for Linkgate (the HTTP tunnel, and the WebSocket transport of
+// examples/websocket-transport), as one ES module with no build step.
 //
 //   import { LinkgateClient } from './linkgate.js';
 //   const client = new LinkgateClient({
@@ -12,11 +13,13 @@
 // Three layers, each usable alone:
 //   1. the codec: a hand-written protobuf codec for linkgate.v1.Frame (api/.../linkgate.proto) and
 //      the varint32-length-prefixed stream of frames the tunnel carries;
-//   2. a transport: httpTunnel() speaks the tunnel's requests (streamed or long-polled downlink,
-//      batched uplink POSTs). Another transport (a WebSocket, say) is an object with the same three
-//      members: name, openDownlink(params, listener), uplink(frames, auth);
-//   3. LinkgateClient: reconnect with backoff and resume, duplicates dropped by seq, cumulative
-//      acks, heartbeats, rooms kept across reconnects, sends queued and batched.
+//   2. transports: httpTunnel() speaks the tunnel's requests (streamed or long-polled downlink,
+//      batched uplink POSTs); webSocket() the WebSocket plugin's messages. A transport is an object
+//      with three members (and an optional probe()): name, openDownlink(params, listener),
+//      uplink(frames, auth);
+//   3. LinkgateClient: transports tried in order (an unreachable one passed over for a while, then
+//      probed), reconnect with backoff and resume, duplicates dropped by seq, cumulative acks,
+//      heartbeats, rooms kept across reconnects, sends queued and batched.
 
 // ---------------------------------------------------------------------------------------------
 // 1. Codec
@@ -426,6 +429,22 @@ export class LinkgateError extends Error {
   }
 }
 
+/**
+ * A transport could not reach the node at all: the connection was refused or cut before it
+ * opened, or no Welcome came within the timeout. A client given several transports tries the
+ * next one (see LinkgateClient's `transports`); other failures (a refused token, a lost
+ * connection after the Welcome) are not this.
+ */
+export class TransportUnreachable extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'TransportUnreachable';
+  }
+}
+
+/** A connection that was open dropped with requests unanswered: they may be sent again. */
+class ConnectionLost extends Error {}
+
 /** The streamed Welcome did not arrive in time: perhaps a proxy buffers the response. */
 class NoWelcome extends Error {}
 
@@ -529,13 +548,17 @@ function settle(item, answer) {
  * `cors-origins` option to name the page's origin.
  *
  * A transport is an object with:
- *   - `name`: for display;
+ *   - `name`: for display, and the state event's `transport`;
  *   - `uplink(frames, {token, deviceId})`: sends frames, resolves with one answer per frame;
  *   - `openDownlink(params, listener)`: resolves with a downlink `{mode, send(frames), close()}`
  *     once the Welcome is in; every frame, the Welcome first, goes to `listener.onFrame(frame)` in
  *     order, and `listener.onClose(error|null)` once when the downlink ends. `params` holds token,
  *     deviceId, resumeFromSeq, resumeEpoch, heartbeatMs, mode ('auto', 'stream' or 'poll') and
- *     lastSeq(), the last seq the client holds (polls carry it).
+ *     lastSeq(), the last seq the client holds (polls carry it);
+ *   - optionally `probe()`: resolves if the transport can reach the node now, without opening a
+ *     session (see webSocket).
+ * Either of the first two rejects with TransportUnreachable when the node cannot be reached this
+ * way at all, so that a client with several transports tries the next one.
  *
  * @param {object} options
  * @param {string} options.uplinkUrl the uplink listener, e.g. 'http://localhost:8081'
@@ -767,6 +790,242 @@ export function httpTunnel(options) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 2b. The WebSocket transport
+// ---------------------------------------------------------------------------------------------
+
+const WS_SUBPROTOCOL = 'linkgate.v1';
+
+/** A Linkgate Error frame as an exception; UNAUTHENTICATED carries status 401, as the tunnel's does. */
+function errorFrame(error) {
+  return new LinkgateError(error.code, error.message, error.code === 'UNAUTHENTICATED' ? 401 : 0);
+}
+
+/**
+ * The WebSocket transport: the websocket-transport plugin's browser contract
+ * (examples/websocket-transport, "The browser contract"). Each frame is one binary WebSocket
+ * message, with no length prefix; the token travels in the Hello, as a browser cannot set headers
+ * on a WebSocket; the subprotocol `linkgate.v1` is offered. The node's `allowed-origins` option
+ * (when set) must name the page's origin, or the upgrade is refused (403) and the browser reports
+ * a connection that never opened.
+ *
+ *   - Downlink: one WebSocket to `<downlinkUrl>/v1/ws/downlink`: the Hello, then the Welcome and
+ *     the pushes. Pings, PushAcks and (un)subscriptions go up the same socket (`mode` is
+ *     'stream', so the client pings at the granted heartbeat); the node answers pings with pongs,
+ *     and a socket that brings nothing for 2.5 heartbeats is given up.
+ *   - Uplink: one WebSocket to `<uplinkUrl>/v1/ws/uplink`, opened when there is something to send
+ *     and reused for every request after it; each frame is answered in order. It is closed after
+ *     `uplinkIdleMs` with nothing to answer (the node would close it after its own
+ *     uplink-idle-timeout, 3 minutes); the next send opens a new one.
+ *
+ * A socket that is refused, or cut before it opens, or that brings no Welcome within
+ * `welcomeTimeoutMs`, fails with TransportUnreachable, so that a client given a list of
+ * transports moves on to the next. `probe()` checks, without opening a session, that the
+ * downlink's upgrade goes through: how the client learns that a transport it passed over is
+ * reachable again.
+ *
+ * @param {object} options
+ * @param {string} options.downlinkUrl the downlink listener, e.g. 'ws://localhost:8090'
+ * @param {string} options.uplinkUrl the uplink listener, e.g. 'ws://localhost:8091'
+ * @param {number} [options.welcomeTimeoutMs=5000] from `new WebSocket()` to the Welcome
+ * @param {number} [options.uplinkIdleMs=60000] an uplink socket with nothing to answer this long
+ *     is closed
+ * @param {{uplinkRequests: number, uplinkFrames: number}} [options.stats] counters to update
+ */
+export function webSocket(options) {
+  const down = `${options.downlinkUrl.replace(/\/$/, '')}/v1/ws/downlink`;
+  const up = `${options.uplinkUrl.replace(/\/$/, '')}/v1/ws/uplink`;
+  const welcomeTimeoutMs = options.welcomeTimeoutMs ?? 5000;
+  const uplinkIdleMs = options.uplinkIdleMs ?? 60000;
+  const stats = options.stats ?? { uplinkRequests: 0, uplinkFrames: 0 };
+  let uplinkSocket = null; // the open (or opening) uplink, reused while it lasts
+
+  /**
+   * Opens a socket and sends the Hello; resolves with the socket once the Welcome is in. The
+   * socket's later messages go to onFrame(frame), its end to onEnd(error|null), once.
+   */
+  function handshake(url, hello, { onFrame, onEnd }) {
+    return new Promise((resolve, reject) => {
+      let ws;
+      try {
+        ws = new WebSocket(url, WS_SUBPROTOCOL);
+      } catch (e) {
+        reject(new TransportUnreachable(`${url}: ${e.message}`)); // a bad URL, or a blocked port
+        return;
+      }
+      ws.binaryType = 'arraybuffer';
+      let opened = false;
+      let welcome = null;
+      let ended = false;
+      let reason = null; // the Error frame the node sends before its close
+      const noWelcome = setTimeout(
+        () => end(new TransportUnreachable(`${url}: no Welcome within ${welcomeTimeoutMs} ms`)),
+        welcomeTimeoutMs);
+      function end(error) {
+        if (ended) return;
+        ended = true;
+        clearTimeout(noWelcome);
+        try {
+          ws.close(1000);
+        } catch (e) {
+          // closing anyway
+        }
+        if (welcome) onEnd(error);
+        else reject(error ?? new Error('closed before the Welcome'));
+      }
+      const socket = { ws, send: frame => ws.send(encodeFrame(frame)), end };
+      ws.onopen = () => {
+        opened = true;
+        socket.send({ hello });
+      };
+      ws.onmessage = event => {
+        if (ended) return;
+        if (typeof event.data === 'string') {
+          end(new LinkgateError('BAD_FRAME', 'a text message'));
+          return;
+        }
+        let frame;
+        try {
+          frame = decodeFrame(new Uint8Array(event.data));
+        } catch (e) {
+          end(new LinkgateError('BAD_FRAME', e.message));
+          return;
+        }
+        if (welcome === null) {
+          if (frame.error) end(errorFrame(frame.error));
+          else if (!frame.welcome) end(new Error(`expected Welcome, got ${frameKind(frame)}`));
+          else {
+            welcome = frame.welcome;
+            clearTimeout(noWelcome);
+            resolve({ ...socket, welcome });
+          }
+          return;
+        }
+        if (frame.error) reason = errorFrame(frame.error);
+        onFrame(frame);
+      };
+      ws.onclose = event => {
+        const how = `${url} closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`;
+        // Before it opened, or opened and closed with no word: the node is not reachable this way.
+        end(reason ?? (welcome === null && (!opened || event.code === 1006) ? new TransportUnreachable(how) : new Error(how)));
+      };
+    });
+  }
+
+  function helloOf(params, role) {
+    return {
+      token: params.token, deviceId: params.deviceId, role, resumeFromSeq: params.resumeFromSeq ?? 0,
+      resumeEpoch: params.resumeEpoch ?? '', heartbeatMs: params.heartbeatMs ?? 0,
+      clientVersion: 'linkgate.js',
+    };
+  }
+
+  /** The uplink socket, opened (and its Hello answered) if there is none. */
+  function uplinkConnection(auth) {
+    if (uplinkSocket) return uplinkSocket.ready;
+    const pending = []; // one {resolve, reject} per frame sent and not yet answered, in order
+    let idleTimer = 0;
+    const connection = {
+      pending,
+      idle() {
+        clearTimeout(idleTimer);
+        if (pending.length === 0) idleTimer = setTimeout(() => connection.socket?.end(null), uplinkIdleMs);
+      },
+      busy: () => clearTimeout(idleTimer),
+    };
+    uplinkSocket = connection;
+    connection.ready = handshake(up, helloOf(auth, 'UPLINK'), {
+      onFrame(frame) {
+        const next = pending.shift();
+        if (next) next.resolve(frame); // an Error frame with nothing pending is the close's reason
+        connection.idle();
+      },
+      onEnd(error) {
+        connection.closed = true;
+        clearTimeout(idleTimer);
+        if (uplinkSocket === connection) uplinkSocket = null;
+        for (const p of pending.splice(0)) p.reject(new ConnectionLost(error?.message ?? 'the uplink closed'));
+      },
+    }).then(socket => {
+      connection.socket = socket;
+      connection.idle();
+      return connection;
+    }, error => {
+      if (uplinkSocket === connection) uplinkSocket = null;
+      throw error;
+    });
+    return connection.ready;
+  }
+
+  return {
+    name: 'websocket',
+
+    async uplink(frames, auth) {
+      stats.uplinkRequests++;
+      stats.uplinkFrames += frames.length;
+      const connection = await uplinkConnection(auth);
+      if (connection.closed) throw new ConnectionLost('the uplink closed');
+      connection.busy();
+      const answers = frames.map(frame => new Promise((resolve, reject) => {
+        connection.pending.push({ resolve, reject });
+        connection.socket.send(frame);
+      }));
+      return Promise.all(answers);
+    },
+
+    async openDownlink(params, listener) {
+      let stallTimer = 0;
+      let lastMessage = Date.now();
+      const socket = await handshake(down, helloOf(params, 'DOWNLINK'), {
+        onFrame(frame) {
+          lastMessage = Date.now();
+          if (!frame.pong) listener.onFrame(frame);
+        },
+        onEnd(error) {
+          clearInterval(stallTimer);
+          listener.onClose(error);
+        },
+      });
+      // The client pings every heartbeat and the node answers: silence past 2.5 of them is a stall.
+      const stallMs = Math.max(1000, socket.welcome.heartbeatMs * 2.5);
+      stallTimer = setInterval(() => {
+        if (Date.now() - lastMessage > stallMs) socket.end(new Error(`the WebSocket brought nothing for ${stallMs} ms`));
+      }, Math.max(250, stallMs / 4));
+      listener.onFrame({ welcome: socket.welcome });
+      return {
+        mode: 'stream',
+        async send(frames) {
+          if (socket.ws.readyState !== WebSocket.OPEN) throw new ConnectionLost('the downlink is closed');
+          for (const frame of frames) socket.send(frame);
+        },
+        close() {
+          socket.end(null);
+        },
+      };
+    },
+
+    /** Resolves if the downlink's upgrade goes through (no Hello, so no session); rejects if not. */
+    probe() {
+      return new Promise((resolve, reject) => {
+        const ws = new WebSocket(down, WS_SUBPROTOCOL);
+        const timer = setTimeout(() => {
+          ws.close();
+          reject(new TransportUnreachable(`${down}: not open within ${welcomeTimeoutMs} ms`));
+        }, welcomeTimeoutMs);
+        ws.onopen = () => {
+          clearTimeout(timer);
+          ws.close(1000);
+          resolve();
+        };
+        ws.onclose = () => {
+          clearTimeout(timer);
+          reject(new TransportUnreachable(`${down}: refused`));
+        };
+      });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. The client
 // ---------------------------------------------------------------------------------------------
 
@@ -790,8 +1049,10 @@ function randomId(prefix) {
  * over the uplink.
  *
  * Events (`client.on(name, fn)`, which returns a function that removes the listener):
- *   - `state` `{state, transport, mode, attempt, retryInMs, error, welcome}`: state is 'connecting',
- *     'connected', 'reconnecting' or 'closed'; mode 'stream' or 'poll' once connected;
+ *   - `state` `{state, transport, mode, attempt, retryInMs, error, welcome, passedOver}`: state is
+ *     'connecting', 'connected', 'reconnecting' or 'closed'; transport the name of the transport
+ *     in use (or being tried); mode 'stream' or 'poll' once connected; passedOver the names of
+ *     the more preferred transports being passed over as unreachable;
  *   - `welcome` (welcome): every session's Welcome;
  *   - `push` (push): a message, `{seq, msgId, from, to, payload (Uint8Array), serverTimeMs,
  *     headers}`; seq is 0 for rooms; a direct message is delivered once even if the server sends
@@ -799,7 +1060,8 @@ function randomId(prefix) {
  *   - `resync` (welcome): the server no longer holds everything after the last seq (or its seqs
  *     restarted): messages may be missing and the page should reload its history;
  *   - `error` (error): why a downlink failed or could not open (a network error, a refused
- *     token: not after a GoAway, which is planned), and any Error frame the node sends down.
+ *     token: not after a GoAway, which is planned), a transport passed over
+ *     (TransportUnreachable), and any Error frame the node sends down.
  */
 export class LinkgateClient {
   /**
@@ -810,6 +1072,12 @@ export class LinkgateClient {
    * @param {string} [options.uplinkUrl] with downlinkUrl: use the HTTP tunnel at these URLs
    * @param {string} [options.downlinkUrl]
    * @param {object} [options.transport] a transport object instead (see httpTunnel)
+   * @param {object[]} [options.transports] or several, most preferred first, e.g.
+   *     `[webSocket({...}), httpTunnel({...})]`: a transport that cannot reach the node
+   *     (TransportUnreachable) is passed over for the next, at once, and for rememberUnreachableMs;
+   *     then it is tried again (probed first while connected on a later one, when it has probe())
+   * @param {number} [options.rememberUnreachableMs=600000] how long an unreachable transport is
+   *     passed over
    * @param {string} [options.deviceId] default: a random id per client
    * @param {'auto'|'stream'|'poll'} [options.mode='auto'] auto: stream, and long-poll when the
    *     Welcome does not come through within welcomeTimeoutMs
@@ -827,12 +1095,15 @@ export class LinkgateClient {
     this.options = options;
     /** Counters, for the curious and for tests. */
     this.stats = { uplinkRequests: 0, uplinkFrames: 0, duplicatesDropped: 0, reconnects: 0 };
-    this.transport = options.transport ?? httpTunnel({
+    /** @type {object[]} the transports, most preferred first */
+    this.transports = options.transports ?? [options.transport ?? httpTunnel({
       uplinkUrl: options.uplinkUrl,
       downlinkUrl: options.downlinkUrl,
       welcomeTimeoutMs: options.welcomeTimeoutMs,
-      stats: this.stats,
-    });
+    })];
+    if (this.transports.length === 0) throw new Error('transports is empty');
+    /** @type {object} the transport of the current (or last) downlink; sends go over it too */
+    this.transport = this.transports[0];
     /** @type {string} this device's id */
     this.deviceId = options.deviceId ?? randomId('web-');
     /** @type {number} the last direct message's seq: what a resume starts after */
@@ -852,10 +1123,12 @@ export class LinkgateClient {
     this.downlink = null;
     this.closing = new AbortController();
     this.tokenRefused = false;
+    this.unreachableUntil = new Map(); // transport -> when to try it again
+    this.probeTimer = 0;
     this.ackTimer = 0;
     this.ackedSeq = this.lastSeq;
     this.uplinkBatcher = new Batcher(
-      frames => this.withToken(token => this.transport.uplink(frames, { token, deviceId: this.deviceId })),
+      frames => this.withToken(token => this.uplink(frames, token)),
       options.maxBatch ?? 32,
       // Sends are idempotent by client_msg_id, so a batch whose answer was lost is sent again.
       // A refused token is fetched again once (getToken({refresh: true})); refused twice, it fails.
@@ -925,6 +1198,7 @@ export class LinkgateClient {
   /** Ends the downlink and stops reconnecting; queued sends are rejected. */
   close() {
     this.closing.abort();
+    clearTimeout(this.probeTimer);
     this.uplinkBatcher.close(new Error('client closed'));
     this.downlink?.close();
     this.setState('closed', {});
@@ -964,8 +1238,75 @@ export class LinkgateClient {
   setState(state, details) {
     this.state = state;
     this.emit('state', {
-      state, transport: this.transport.name, mode: this.mode, welcome: this.welcome, ...details,
+      state, transport: this.transport.name, mode: this.mode, welcome: this.welcome,
+      passedOver: this.passedOver().map(t => t.name), ...details,
     });
+  }
+
+  /** The transports before the current one that are being passed over as unreachable. */
+  passedOver() {
+    const now = Date.now();
+    return this.transports
+      .slice(0, this.transports.indexOf(this.transport))
+      .filter(t => (this.unreachableUntil.get(t) ?? 0) > now);
+  }
+
+  /** The transports to try for a downlink, in order: those not known unreachable, else all. */
+  candidates() {
+    const now = Date.now();
+    const reachable = this.transports.filter(t => (this.unreachableUntil.get(t) ?? 0) <= now);
+    return reachable.length > 0 ? reachable : this.transports;
+  }
+
+  markUnreachable(transport, error) {
+    this.unreachableUntil.set(transport, Date.now() + (this.options.rememberUnreachableMs ?? 10 * 60 * 1000));
+    this.emit('error', error);
+  }
+
+  /**
+   * Sends over the current transport; one that cannot reach the node is passed over for the
+   * next, as for downlinks (a WebSocket uplink port may be blocked where its downlink is not).
+   */
+  async uplink(frames, token) {
+    const start = Math.max(0, this.candidates().indexOf(this.transport));
+    const candidates = this.candidates().slice(start);
+    for (const [i, transport] of candidates.entries()) {
+      this.stats.uplinkRequests++;
+      this.stats.uplinkFrames += frames.length;
+      try {
+        return await transport.uplink(frames, { token, deviceId: this.deviceId });
+      } catch (error) {
+        if (!(error instanceof TransportUnreachable) || i === candidates.length - 1) throw error;
+        this.markUnreachable(transport, error);
+      }
+    }
+    throw new Error('no transport'); // not reached: the last candidate's error is thrown
+  }
+
+  /**
+   * Connected on a transport after more preferred ones passed over: when the first of those is
+   * due to be tried again, probes it, and if it answers, ends this session as planned, so that the
+   * next one opens on it (resuming, so nothing is lost). A transport without probe() is simply
+   * tried at the next reconnect.
+   */
+  scheduleProbe(endSession) {
+    clearTimeout(this.probeTimer);
+    const preferred = this.passedOver()[0];
+    if (!preferred || typeof preferred.probe !== 'function') return;
+    const dueInMs = Math.max(0, this.unreachableUntil.get(preferred) - Date.now());
+    this.probeTimer = setTimeout(async () => {
+      try {
+        await preferred.probe();
+      } catch (error) {
+        if (!this.closing.signal.aborted) {
+          this.markUnreachable(preferred, error);
+          this.scheduleProbe(endSession);
+        }
+        return;
+      }
+      this.unreachableUntil.delete(preferred);
+      endSession();
+    }, dueInMs);
   }
 
   async run() {
@@ -987,13 +1328,31 @@ export class LinkgateClient {
     }
   }
 
+  /**
+   * Opens a downlink on the first transport that reaches the node, passing over (and
+   * remembering) those that do not. Resolves with the downlink.
+   */
+  async openDownlink(params, listener) {
+    const candidates = this.candidates();
+    for (const [i, transport] of candidates.entries()) {
+      this.transport = transport;
+      try {
+        return await transport.openDownlink(params, listener);
+      } catch (error) {
+        if (!(error instanceof TransportUnreachable) || i === candidates.length - 1) throw error;
+        this.markUnreachable(transport, error);
+      }
+    }
+    throw new Error('no transport'); // not reached: the last candidate's error is thrown
+  }
+
   /** One downlink session, from open to end. Resolves with how it ended. */
   async session() {
     let goAway = false;
     let onClose;
     const closed = new Promise(resolve => { onClose = resolve; });
     try {
-      const downlink = await this.withToken(token => this.transport.openDownlink({
+      const downlink = await this.withToken(token => this.openDownlink({
         token,
         deviceId: this.deviceId,
         resumeFromSeq: this.lastSeq,
@@ -1016,13 +1375,19 @@ export class LinkgateClient {
       this.mode = downlink.mode;
       this.setState('connected', {});
       this.resubscribe();
+      this.scheduleProbe(() => {
+        goAway = true; // a planned end: the next session opens at once, on the preferred transport
+        downlink.close();
+      });
       if (downlink.mode === 'stream') {
         // Polls show the server this client is alive; a stream needs pings, sent as POSTs.
         this.pingTimer = setInterval(
           () => downlink.send([{ ping: { nonce: Date.now() } }]).catch(() => {}),
           Math.max(100, this.welcome.heartbeatMs));
       }
-      return { error: await closed, goAway };
+      const error = await closed;
+      clearTimeout(this.probeTimer);
+      return { error, goAway };
     } catch (error) {
       return { error, goAway };
     }
@@ -1090,5 +1455,6 @@ export class LinkgateClient {
 function retriable(error) {
   // fetch's TypeError: the network, or a CORS refusal; 5xx and 429: the node is busy or draining;
   // 401: the token may have expired since it was fetched.
-  return error instanceof TypeError || error.status === 401 || error.status === 429 || error.status >= 500;
+  return error instanceof TypeError || error instanceof TransportUnreachable || error instanceof ConnectionLost
+    || error.status === 401 || error.status === 429 || error.status >= 500;
 }
