@@ -1,5 +1,5 @@
 // The chat page: everything Linkgate-specific is in linkgate.js; this file is the UI around it.
-import { LinkgateClient, newClientMsgId } from './linkgate.js';
+import { LinkgateClient, httpTunnel, newClientMsgId, webSocket } from './linkgate.js';
 
 const $ = selector => document.querySelector(selector);
 const params = new URLSearchParams(location.search);
@@ -37,14 +37,16 @@ function deviceId(user) {
   return id;
 }
 
-function showState({ state, transport, mode, attempt, retryInMs, error, welcome }) {
+function showState({ state, transport, mode, attempt, retryInMs, error, welcome, passedOver = [] }) {
   const status = $('#status');
   status.dataset.state = state;
   status.dataset.mode = mode ?? '';
   status.dataset.transport = transport;
+  status.dataset.passedOver = passedOver.join(',');
   const how = mode === 'poll' ? 'long-poll' : mode === 'stream' ? 'streaming' : '';
   if (state === 'connected') {
-    status.textContent = `● connected · ${transport} · ${how} · node ${welcome.nodeId}`;
+    const fallback = passedOver.length > 0 ? ` (${passedOver.join(', ')} unreachable)` : '';
+    status.textContent = `● connected · ${transport}${fallback} · ${how} · node ${welcome.nodeId}`;
   } else if (state === 'reconnecting' && retryInMs !== undefined) {
     const why = error ? `: ${error.message}` : '';
     status.textContent = `◌ reconnecting in ${(retryInMs / 1000).toFixed(1)} s (attempt ${attempt})${why}`;
@@ -91,22 +93,35 @@ async function sendAndMark(client, log, to, text, who) {
   }
 }
 
-function start(user, mode) {
+/**
+ * The transports to use, most preferred first. 'websocket': the node's WebSocket listeners, and
+ * the HTTP tunnel when they cannot be reached; 'http-tunnel': the tunnel only.
+ */
+function transports(config, choice, welcomeTimeoutMs) {
+  const tunnel = httpTunnel({ uplinkUrl: config.uplinkUrl, downlinkUrl: config.downlinkUrl, welcomeTimeoutMs });
+  if (choice !== 'websocket') return [tunnel];
+  if (!config.wsDownlinkUrl) throw new Error('this server runs no WebSocket listener');
+  return [webSocket({ downlinkUrl: config.wsDownlinkUrl, uplinkUrl: config.wsUplinkUrl, welcomeTimeoutMs }), tunnel];
+}
+
+function start(user, mode, transport) {
   $('#login').hidden = true;
   $('#chat').hidden = false;
   $('#me').textContent = `(you are ${user})`;
   document.title = `${user} · Linkgate web chat`;
   return fetch('/config.json').then(r => r.json()).then(config => {
+    const welcomeTimeoutMs = Number(params.get('welcome_timeout_ms') ?? 5000);
     const client = new LinkgateClient({
-      uplinkUrl: config.uplinkUrl,
-      downlinkUrl: config.downlinkUrl,
+      transports: transports(config, transport, welcomeTimeoutMs),
       getToken: tokenSource(user),
       deviceId: deviceId(user),
       mode,
       // For trying things out (and for the tests): ?heartbeat_ms=…&welcome_timeout_ms=…&retry_max_ms=…
+    // &remember_unreachable_ms=…
       heartbeatMs: Number(params.get('heartbeat_ms') ?? 0),
-      welcomeTimeoutMs: Number(params.get('welcome_timeout_ms') ?? 5000),
+      welcomeTimeoutMs,
       backoff: { maxMs: Number(params.get('retry_max_ms') ?? 10000) },
+      rememberUnreachableMs: Number(params.get('remember_unreachable_ms') ?? 10 * 60 * 1000),
     });
     window.chat = { client }; // for the console, and for the browser tests
     client.on('state', showState);
@@ -154,9 +169,9 @@ function start(user, mode) {
 
 $('#login').addEventListener('submit', event => {
   event.preventDefault();
-  start($('#login-user').value.trim(), $('#login-mode').value);
+  start($('#login-user').value.trim(), $('#login-mode').value, $('#login-transport').value);
 });
 if (params.has('user')) {
   if (params.has('to')) $('#dm-to').value = params.get('to');
-  start(params.get('user'), params.get('mode') ?? 'auto');
+  start(params.get('user'), params.get('mode') ?? 'auto', params.get('transport') ?? 'http-tunnel');
 }

@@ -17,8 +17,8 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 
 /**
  * Serves the chat page: the static files under {@code web/} on the class path, {@code /config.json}
- * (where the page finds the node's tunnel), and the development token endpoint ({@link DevTokens}).
- * It is a plain Jetty 12 core server, not the node's: the page and the tunnel are on different
+ * (where the page finds the node's tunnel and WebSocket listeners), and the development token
+ * endpoint ({@link DevTokens}). It is a plain Jetty 12 core server, not the node's: the page and the tunnel are on different
  * origins, as they usually are, which is what the tunnel's {@code cors-origins} option is for.
  */
 final class PageServer implements AutoCloseable {
@@ -29,12 +29,12 @@ final class PageServer implements AutoCloseable {
    * @param bindHost the address to listen on
    * @param ports one listener per port (0 picks a free one); every one serves the same page, so a
    *     test can load it from a second origin
-   * @param tunnel where the page's library connects, asked on each request for {@code /config.json}
+   * @param node where the page's library connects, asked on each request for {@code /config.json}
    *     (so that the page server may start before the node it points to)
    * @param tokens the development token endpoint's minter
    */
   PageServer(
-      String bindHost, List<Integer> ports, Supplier<TunnelAddress> tunnel, DevTokens tokens) {
+      String bindHost, List<Integer> ports, Supplier<NodeAddress> node, DevTokens tokens) {
     server = new Server();
     for (int port : ports) {
       ServerConnector c = new ServerConnector(server);
@@ -60,7 +60,7 @@ final class PageServer implements AutoCloseable {
             }
             if ("/config.json".equals(path)) {
               response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-              text(response, callback, 200, tunnel.get().json(Request.getServerName(request)));
+              text(response, callback, 200, node.get().json(Request.getServerName(request)));
               return true;
             }
             return super.handle(request, response, callback);
@@ -92,24 +92,31 @@ final class PageServer implements AutoCloseable {
   }
 
   /**
-   * Where the page finds the tunnel: its ports, on the host the page itself was loaded from (so the
+   * Where the page finds the node: its ports, on the host the page itself was loaded from (so the
    * same server works for {@code localhost}, {@code 127.0.0.1} or a LAN address).
    *
    * @param downlinkPort the tunnel's downlink listener (or a proxy in front of it)
    * @param uplinkPort the tunnel's uplink listener
+   * @param wsDownlinkPort the WebSocket downlink listener, 0 for none
+   * @param wsUplinkPort the WebSocket uplink listener, 0 for none
    */
-  record TunnelAddress(int downlinkPort, int uplinkPort) {
+  record NodeAddress(int downlinkPort, int uplinkPort, int wsDownlinkPort, int wsUplinkPort) {
+    /** The tunnel only. */
+    NodeAddress(int downlinkPort, int uplinkPort) {
+      this(downlinkPort, uplinkPort, 0, 0);
+    }
+
     String json(String host) {
       String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-      return "{\"downlinkUrl\": \"http://"
-          + h
-          + ":"
-          + downlinkPort
-          + "\", \"uplinkUrl\": \"http://"
-          + h
-          + ":"
-          + uplinkPort
-          + "\"}\n";
+      StringBuilder json =
+          new StringBuilder()
+              .append("{\"downlinkUrl\": \"http://" + h + ":" + downlinkPort + "\"")
+              .append(", \"uplinkUrl\": \"http://" + h + ":" + uplinkPort + "\"");
+      if (wsDownlinkPort != 0) {
+        json.append(", \"wsDownlinkUrl\": \"ws://" + h + ":" + wsDownlinkPort + "\"")
+            .append(", \"wsUplinkUrl\": \"ws://" + h + ":" + wsUplinkPort + "\"");
+      }
+      return json.append("}\n").toString();
     }
   }
 }

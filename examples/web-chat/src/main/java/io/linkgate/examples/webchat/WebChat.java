@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the web chat: a Linkgate node (HTTP tunnel only) and the page server, in one process.
+ * Runs the web chat: a Linkgate node (the HTTP tunnel and the WebSocket transport) and the page
+ * server, in one process.
  *
  * <pre>
  * java -jar examples/web-chat/target/web-chat.jar [--page-port 8000] [--downlink-port 8080]
- *     [--uplink-port 8081] [--bind 127.0.0.1] [--cors-origin http://chat.example:8000]...
+ *     [--uplink-port 8081] [--ws-downlink-port 8090] [--ws-uplink-port 8091] [--bind 127.0.0.1]
+ *     [--cors-origin http://chat.example:8000]...
  * </pre>
  *
  * <p>The node verifies tokens with {@code $LINKGATE_AUTH_SECRET} when it is set (so {@code
@@ -29,18 +31,28 @@ public final class WebChat {
     int pagePort = Integer.parseInt(one(opts, "page-port", "8000"));
     int downPort = Integer.parseInt(one(opts, "downlink-port", "8080"));
     int upPort = Integer.parseInt(one(opts, "uplink-port", "8081"));
+    int wsDownPort = Integer.parseInt(one(opts, "ws-downlink-port", "8090"));
+    int wsUpPort = Integer.parseInt(one(opts, "ws-uplink-port", "8091"));
     List<String> origins = new ArrayList<>(opts.getOrDefault("cors-origin", List.of()));
     origins.add("http://localhost:" + pagePort);
     origins.add("http://127.0.0.1:" + pagePort);
     String secret = secret();
 
-    LinkgateServer node = ChatNode.start(bind, downPort, upPort, secret, origins);
-    PageServer.TunnelAddress tunnel =
-        new PageServer.TunnelAddress(
-            ChatNode.port(node, Role.DOWNLINK), ChatNode.port(node, Role.UPLINK));
+    LinkgateServer node =
+        ChatNode.start(
+            bind,
+            ChatNode.Ports.withWebSocket(downPort, upPort, wsDownPort, wsUpPort),
+            secret,
+            origins);
+    PageServer.NodeAddress address =
+        new PageServer.NodeAddress(
+            ChatNode.port(node, ChatNode.TUNNEL, Role.DOWNLINK),
+            ChatNode.port(node, ChatNode.TUNNEL, Role.UPLINK),
+            ChatNode.port(node, ChatNode.WEBSOCKET, Role.DOWNLINK),
+            ChatNode.port(node, ChatNode.WEBSOCKET, Role.UPLINK));
     PageServer page;
     try {
-      page = new PageServer(bind, List.of(pagePort), () -> tunnel, new DevTokens(secret)).start();
+      page = new PageServer(bind, List.of(pagePort), () -> address, new DevTokens(secret)).start();
     } catch (Exception e) {
       node.close(); // the page's port is taken, say: do not leave a node running without it
       throw e;
@@ -61,10 +73,14 @@ public final class WebChat {
         "web chat: open http://localhost:" + pagePort + "/ (two windows: two users)");
     System.out.println(
         "           tunnel downlink :"
-            + tunnel.downlinkPort()
+            + address.downlinkPort()
             + ", uplink :"
-            + tunnel.uplinkPort()
-            + "; CORS allows "
+            + address.uplinkPort()
+            + "; websocket downlink :"
+            + address.wsDownlinkPort()
+            + ", uplink :"
+            + address.wsUplinkPort()
+            + " (?transport=websocket); origins allowed "
             + origins);
     System.out.println("           /dev/token mints a token for anyone: development only");
     node.awaitTermination();

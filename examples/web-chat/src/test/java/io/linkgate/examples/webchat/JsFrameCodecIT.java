@@ -120,7 +120,7 @@ class JsFrameCodecIT {
         new PageServer(
                 "127.0.0.1",
                 List.of(0),
-                () -> new PageServer.TunnelAddress(1, 1),
+                () -> new PageServer.NodeAddress(1, 1),
                 new DevTokens("codec-test-secret-of-at-least-32-bytes"))
             .start();
     browser = Browser.open().get("http://127.0.0.1:" + pages.port(0) + "/");

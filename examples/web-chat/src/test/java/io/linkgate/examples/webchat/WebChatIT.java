@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.linkgate.api.proto.Role;
+import io.linkgate.router.DeviceSession;
 import io.linkgate.router.Message;
 import io.linkgate.server.HeartbeatConfig;
 import io.linkgate.server.LimitsConfig;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chat page in real headless Chromium against a real node on loopback. The page is served on
- * two ports, two origins: the node's {@code cors-origins} names the first only. Every page's
- * downlink goes through a proxy the tests can cut.
+ * two ports, two origins: the node's {@code cors-origins} (and the WebSocket's {@code
+ * allowed-origins}) names the first only. Every page's tunnel downlink goes through a proxy the
+ * tests can cut, and so do both WebSocket listeners.
  */
 class WebChatIT {
   private static final String SECRET = "web-chat-test-secret-of-at-least-32-bytes";
@@ -32,6 +34,8 @@ class WebChatIT {
   private static PageServer pages;
   private static LinkgateServer node;
   private static CuttableProxy downlinkProxy;
+  private static CuttableProxy wsDownlinkProxy;
+  private static CuttableProxy wsUplinkProxy;
   private static String allowedOrigin;
   private static String otherOrigin;
 
@@ -44,14 +48,18 @@ class WebChatIT {
   static void start() throws Exception {
     // The page server starts first, so its origins are known for the node's CORS setting; it
     // asks for the node's address only when a page loads.
-    AtomicReference<PageServer.TunnelAddress> tunnel = new AtomicReference<>();
-    pages = new PageServer("127.0.0.1", List.of(0, 0), tunnel::get, new DevTokens(SECRET)).start();
+    AtomicReference<PageServer.NodeAddress> address = new AtomicReference<>();
+    pages = new PageServer("127.0.0.1", List.of(0, 0), address::get, new DevTokens(SECRET)).start();
     allowedOrigin = "http://127.0.0.1:" + pages.port(0);
     otherOrigin = "http://127.0.0.1:" + pages.port(1);
     // Heartbeats down to 500 ms, so that a test can show pings keep a quiet stream open in seconds.
     node =
         LinkgateServer.start(
-            ChatNode.config("127.0.0.1", 0, 0, SECRET, List.of(allowedOrigin))
+            ChatNode.config(
+                    "127.0.0.1",
+                    ChatNode.Ports.withWebSocket(0, 0, 0, 0),
+                    SECRET,
+                    List.of(allowedOrigin))
                 .withLimits(
                     new LimitsConfig(
                         null,
@@ -59,9 +67,15 @@ class WebChatIT {
                         null,
                         new HeartbeatConfig(Duration.ofMillis(500), null, null, null),
                         null)));
-    downlinkProxy = new CuttableProxy(ChatNode.port(node, Role.DOWNLINK));
-    tunnel.set(
-        new PageServer.TunnelAddress(downlinkProxy.port(), ChatNode.port(node, Role.UPLINK)));
+    downlinkProxy = new CuttableProxy(ChatNode.port(node, ChatNode.TUNNEL, Role.DOWNLINK));
+    wsDownlinkProxy = new CuttableProxy(ChatNode.port(node, ChatNode.WEBSOCKET, Role.DOWNLINK));
+    wsUplinkProxy = new CuttableProxy(ChatNode.port(node, ChatNode.WEBSOCKET, Role.UPLINK));
+    address.set(
+        new PageServer.NodeAddress(
+            downlinkProxy.port(),
+            ChatNode.port(node, ChatNode.TUNNEL, Role.UPLINK),
+            wsDownlinkProxy.port(),
+            wsUplinkProxy.port()));
     browsers.add(Browser.open());
     browsers.add(Browser.open());
   }
@@ -70,6 +84,8 @@ class WebChatIT {
   static void stop() throws Exception {
     browsers.forEach(Browser::close);
     downlinkProxy.close();
+    wsDownlinkProxy.close();
+    wsUplinkProxy.close();
     node.close();
     pages.close();
   }
@@ -128,6 +144,79 @@ class WebChatIT {
     b.awaitLine("#room-log li.in", "hello " + room);
     a.awaitLine("#room-log li.in", b.user() + " here too");
     a.awaitLine("#room-log li.out[data-status=delivered]", "hello " + room);
+  }
+
+  @Test
+  void twoUsersChatOverWebSocketWhenThePageAsksForIt() throws Exception {
+    Browser sam = connected("sam", "auto", "stream", "&transport=websocket");
+    Browser tess = connected("tess", "auto", "stream", "&transport=websocket");
+    assertThat(sam.status("data-transport")).isEqualTo("websocket");
+    assertThat(tess.status("data-transport")).isEqualTo("websocket");
+    assertThat(statusText(sam)).contains("connected · websocket · streaming");
+
+    chatDirectlyAndInARoom(sam, tess, "ws-room");
+
+    // The node's registry agrees: both downlinks are WebSockets, and nothing fell back.
+    for (String user : List.of("sam", "tess")) {
+      assertThat(node.router().sessionsOf(user).toCompletableFuture().get())
+          .extracting(DeviceSession::transport)
+          .containsExactly("websocket");
+    }
+    assertThat(sam.script("return window.chat.client.stats.reconnects")).isEqualTo(0L);
+    // ... and the sends went up WebSockets too: no transport was passed over as unreachable.
+    assertThat(sam.script("return window.chat.client.unreachableUntil.size")).isEqualTo(0L);
+    assertThat(tess.script("return window.chat.client.unreachableUntil.size")).isEqualTo(0L);
+  }
+
+  @Test
+  void aPageWhoseWebSocketIsRefusedChatsOverTheTunnelAndReturnsWhenItIsReachable()
+      throws Exception {
+    Browser victor = connected("victor", "auto");
+    wsDownlinkProxy.cut(); // connections to both WebSocket ports are closed as they arrive
+    wsUplinkProxy.cut();
+    Browser uma;
+    try {
+      uma = connected("uma", "auto", "stream", "&transport=websocket&remember_unreachable_ms=2000");
+      assertThat(uma.status("data-transport")).isEqualTo("http-tunnel");
+      assertThat(uma.status("data-passed-over")).isEqualTo("websocket");
+      assertThat(statusText(uma)).contains("http-tunnel (websocket unreachable)");
+
+      uma.sendDirect("victor", "over the tunnel, the WebSocket is blocked");
+      victor.awaitLine("#dm-log li.in", "over the tunnel, the WebSocket is blocked");
+      uma.awaitLine("#dm-log li.out[data-status=delivered]", "over the tunnel, the WebSocket is blocked");
+      victor.sendDirect("uma", "got it");
+      uma.awaitLine("#dm-log li.in", "got it");
+      assertThat(node.router().sessionsOf("uma").toCompletableFuture().get())
+          .extracting(DeviceSession::transport)
+          .containsExactly("http-tunnel");
+    } finally {
+      wsDownlinkProxy.restore();
+      wsUplinkProxy.restore();
+    }
+
+    // Every 2 s the page probes the WebSocket; once it answers, the page moves back to it and
+    // resumes, so what was sent meanwhile arrives once.
+    await("back on websocket")
+        .atMost(Browser.PATIENCE)
+        .until(
+            () ->
+                "websocket".equals(uma.status("data-transport"))
+                    && "connected".equals(uma.status("data-state")));
+    victor.sendDirect("uma", "and now over the WebSocket");
+    uma.awaitLine("#dm-log li.in", "and now over the WebSocket");
+    assertThat(uma.texts("#dm-log li.in")).containsExactly("got it", "and now over the WebSocket");
+    // The tunnel session was ended by the page (asynchronously), not left to expire.
+    await()
+        .atMost(Browser.PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(node.router().sessionsOf("uma").toCompletableFuture().get())
+                    .extracting(DeviceSession::transport)
+                    .containsExactly("websocket"));
+  }
+
+  private static String statusText(Browser b) {
+    return b.driver.findElement(org.openqa.selenium.By.id("status")).getText();
   }
 
   @Test
@@ -275,30 +364,54 @@ class WebChatIT {
 
   @Test
   void aTokenTheNodeRefusesIsAskedForAgainWithRefresh() {
-    // The library on its own, on a page of this origin: getToken() hands out a bad token unless
-    // asked to refresh, so both the downlink and the uplink must get a 401 and ask again.
-    Object seen =
-        page(allowedOrigin, "")
-            .asyncScript(
+    // getToken() hands out a bad token unless asked to refresh, so both the downlink and the
+    // uplink must get a 401 and ask again.
+    assertThat(tokenAskedForWith("{ ...config, getToken, backoff }"))
+        .asList()
+        .containsExactly("pat", true, false, true, false, true);
+  }
+
+  @Test
+  void aTokenTheNodeRefusesOverWebSocketIsAskedForAgainWithRefresh() {
+    // On a WebSocket the refusal is an Error UNAUTHENTICATED answering the Hello, on each socket.
+    assertThat(
+            tokenAskedForWith(
                 """
-                const done = arguments[arguments.length - 1];
-                (async () => {
-                  const { LinkgateClient } = await import('/linkgate.js');
-                  const config = await (await fetch('/config.json')).json();
-                  const refreshes = [];
-                  const getToken = async ({ refresh } = {}) => {
-                    refreshes.push(Boolean(refresh));
-                    return refresh ? (await fetch('/dev/token?user=pat')).text() : 'not-a-token';
-                  };
-                  const backoff = { initialMs: 50 };
-                  const client = new LinkgateClient({ ...config, getToken, backoff });
-                  const welcome = await client.connect();
-                  const ack = await client.send('user:pat', 'a note to myself');
-                  client.close();
-                  return [welcome.userId, ack.msgId !== '', ...refreshes];
-                })().then(done, e => done(String(e)));
-                """);
-    assertThat(seen).asList().containsExactly("pat", true, false, true, false, true);
+                { getToken, backoff, transports: [webSocket({
+                    downlinkUrl: config.wsDownlinkUrl, uplinkUrl: config.wsUplinkUrl })] }
+                """))
+        .asList()
+        .containsExactly("pat", true, false, true, false, true);
+  }
+
+  /**
+   * The library on its own, on a page of the allowed origin, built with {@code options} (a JS
+   * expression over {@code config}, {@code getToken} and {@code backoff}): connects, sends one
+   * message, and returns the Welcome's user, whether the SendAck came, and each getToken()'s
+   * {@code refresh}.
+   */
+  private Object tokenAskedForWith(String options) {
+    return page(allowedOrigin, "")
+        .asyncScript(
+            """
+            const done = arguments[arguments.length - 1];
+            (async () => {
+              const { LinkgateClient, webSocket } = await import('/linkgate.js');
+              const config = await (await fetch('/config.json')).json();
+              const refreshes = [];
+              const getToken = async ({ refresh } = {}) => {
+                refreshes.push(Boolean(refresh));
+                return refresh ? (await fetch('/dev/token?user=pat')).text() : 'not-a-token';
+              };
+              const backoff = { initialMs: 50 };
+              const client = new LinkgateClient(%s);
+              const welcome = await client.connect();
+              const ack = await client.send('user:pat', 'a note to myself');
+              client.close();
+              return [welcome.userId, ack.msgId !== '', ...refreshes];
+            })().then(done, e => done(String(e)));
+            """
+                .formatted(options));
   }
 
   @Test
