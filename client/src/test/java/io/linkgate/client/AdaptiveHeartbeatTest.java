@@ -61,7 +61,8 @@ class AdaptiveHeartbeatTest {
         .filter(e -> e.state() == ConnectionState.CONNECTED).toList();
     assertThat(connected.get(0).heartbeat()).isEqualTo(Duration.ofSeconds(1));
     Duration settled = connected.get(1).heartbeat();
-    assertThat(settled).isLessThan(NAT_TIMEOUT).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    // 2.25 s; 1.5 s if a busy machine delayed a 2.25 s ping past the NAT's 3 s.
+    assertThat(settled).isLessThan(NAT_TIMEOUT).isGreaterThan(Duration.ofSeconds(1));
     assertThat(recorder.reasons).anyMatch(r -> r.contains("no frame from the server"));
     assertThat(nat.killed()).isEqualTo(1);
 
