@@ -10,49 +10,20 @@ import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.DownlinkChannel;
 import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.SessionHandler;
-import io.linkgate.api.transport.TransportError;
 import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.transport.UplinkSession;
+import io.linkgate.tck.RecordingTransportEvents;
 import java.io.BufferedInputStream;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What the tunnel tells the node's metrics, seen through a recording TransportEvents. */
 class TransportEventsTest {
-  /** Writes down what the transport reports; pushes as "push" when the latency is sane. */
-  static final class Recording implements TransportEvents {
-    final List<String> seen = new CopyOnWriteArrayList<>();
-    volatile LongSupplier queuedBytes;
-
-    @Override
-    public void pushWritten(long latencyNanos) {
-      seen.add(latencyNanos >= 0 && latencyNanos < 60_000_000_000L ? "push" : "push " + latencyNanos);
-    }
-
-    @Override
-    public void heartbeatTimeout() {
-      seen.add("heartbeat timeout");
-    }
-
-    @Override
-    public void error(TransportError kind) {
-      seen.add("error " + kind);
-    }
-
-    @Override
-    public void outboundQueue(LongSupplier bytes) {
-      queuedBytes = bytes;
-    }
-  }
-
   /** The router as the transports see it, answering events(name) with {@code events}. */
   private static SessionHandler reporting(SessionHandler router, TransportEvents events) {
     return new SessionHandler() {
@@ -74,7 +45,7 @@ class TransportEventsTest {
     };
   }
 
-  private final Recording events = new Recording();
+  private final RecordingTransportEvents events = new RecordingTransportEvents();
 
   private TestNode.Builder node() {
     return TestNode.builder()
@@ -96,8 +67,8 @@ class TransportEventsTest {
       for (int i = 0; i < 3; i++) {
         r.nextPush();
       }
-      await().untilAsserted(() -> assertThat(events.seen).containsExactly("push", "push", "push"));
-      await().until(() -> events.queuedBytes.getAsLong() == 0);
+      await().untilAsserted(() -> assertThat(events.seen()).containsExactly("push", "push", "push"));
+      await().until(() -> events.queuedBytes() == 0);
     }
   }
 
@@ -115,7 +86,7 @@ class TransportEventsTest {
       HttpWire.readHead(new BufferedInputStream(s.getInputStream()));
       await()
           .atMost(Duration.ofSeconds(5))
-          .untilAsserted(() -> assertThat(events.seen).contains("heartbeat timeout"));
+          .untilAsserted(() -> assertThat(events.seen()).contains("heartbeat timeout"));
     }
   }
 
@@ -133,7 +104,7 @@ class TransportEventsTest {
               "Content-Type", "application/x-linkgate-frames"),
           new byte[] {0x03, 0x0A, 0x7F, 0x00});
       HttpWire.readHead(new BufferedInputStream(s.getInputStream()));
-      await().untilAsserted(() -> assertThat(events.seen).containsExactly("error BAD_FRAME"));
+      await().untilAsserted(() -> assertThat(events.seen()).containsExactly("error BAD_FRAME"));
     }
   }
 }

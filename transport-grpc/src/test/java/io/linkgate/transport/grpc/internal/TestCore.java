@@ -13,6 +13,7 @@ import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.transport.UplinkSession;
+import io.linkgate.tck.RecordingTransportEvents;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -49,7 +50,7 @@ final class TestCore implements SessionHandler {
   volatile boolean downlinkOpensHang;
 
   /** What the transports report; every transport gets this one. */
-  final RecordingEvents events = new RecordingEvents();
+  final RecordingTransportEvents events = new RecordingTransportEvents();
 
   @Override
   public TransportEvents events(String transport) {

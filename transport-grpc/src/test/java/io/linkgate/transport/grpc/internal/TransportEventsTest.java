@@ -75,8 +75,8 @@ class TransportEventsTest {
       assertThat(client.next().hasPush()).isTrue();
     }
     await().until(() -> core.events.count("push") == 3);
-    assertThat(core.events.seen).containsOnly("push");
-    assertThat(core.events.queuedBytes.getAsLong()).isZero();
+    assertThat(core.events.seen()).containsOnly("push");
+    assertThat(core.events.queuedBytes()).isZero();
   }
 
   @Test
@@ -89,13 +89,13 @@ class TransportEventsTest {
     EncodedFrame frame = EncodedFrame.encoded(push(1, 4096));
     long mostQueued = 0;
     for (int i = 0; i < 10_000 && out.send(frame); i++) {
-      mostQueued = Math.max(mostQueued, core.events.queuedBytes.getAsLong());
+      mostQueued = Math.max(mostQueued, core.events.queuedBytes());
       Thread.sleep(1); // lets the call take what it can, so the queue is what stays behind
     }
     out.send(frame);
     assertThat(mostQueued).isPositive();
     assertThat(core.events.count("slow consumer")).isEqualTo(1);
-    await().until(() -> core.events.queuedBytes.getAsLong() == 0);
+    await().until(() -> core.events.queuedBytes() == 0);
   }
 
   @Test
@@ -117,6 +117,6 @@ class TransportEventsTest {
     client.next();
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> core.events.seen.contains("heartbeat timeout"));
+        .until(() -> core.events.seen().contains("heartbeat timeout"));
   }
 }
