@@ -89,6 +89,10 @@ public final class Hs256Authenticator implements Authenticator {
       throw unauthenticated("malformed token");
     } catch (JWTVerificationException e) {
       throw unauthenticated("invalid token");
+    } catch (RuntimeException e) {
+      // The JWT library lets some malformed claims escape as other exceptions (an exp far past
+      // the representable instants throws DateTimeException): still a bad token, not a crash.
+      throw unauthenticated("malformed token");
     }
     String type = jwt.getType();
     if (type != null && !type.equalsIgnoreCase("JWT")) {

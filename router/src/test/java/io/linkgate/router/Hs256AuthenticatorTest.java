@@ -106,6 +106,15 @@ class Hs256AuthenticatorTest {
     assertRefused(auth, signed(JWT.create().withSubject("")), "empty");
   }
 
+  @Test
+  void aTokenWhoseExpiryIsPastTheRepresentableInstantsIsRefusedNotACrash() {
+    // Found by TokenFuzzTest: the JWT library threw DateTimeException out of verify().
+    String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8));
+    String payload = java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("{\"sub\":\"alice\",\"exp\":1e300}".getBytes(StandardCharsets.UTF_8));
+    assertRefused(auth, header + "." + payload + ".c2ln", "malformed");
+  }
+
   private static void assertRefused(Hs256Authenticator auth, String token, String why) {
     Throwable t = Fixtures.failure(auth.authenticate(token));
     assertThat(t).isInstanceOf(GatewayException.class).hasMessageContaining(why);
