@@ -2,6 +2,7 @@ package io.linkgate.server.internal.ops;
 
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Role;
+import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.router.RouterEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,6 +37,9 @@ public final class MicrometerRouterEvents implements RouterEvents {
   private final java.util.concurrent.ConcurrentHashMap<String, Counter> downlinksOpened =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.ConcurrentHashMap<String, Counter> uplinksOpened =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per transport name: its events, made once; a name's downlink and uplink share them. */
+  private final java.util.concurrent.ConcurrentHashMap<String, TransportEvents> transports =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   public MicrometerRouterEvents(MeterRegistry registry) {
@@ -125,6 +129,11 @@ public final class MicrometerRouterEvents implements RouterEvents {
         .tag("transport", transport)
         .tag("role", role)
         .register(registry);
+  }
+
+  @Override
+  public TransportEvents transport(String transport) {
+    return transports.computeIfAbsent(transport, t -> new MicrometerTransportEvents(registry, t));
   }
 
   @Override

@@ -33,6 +33,12 @@ public final class NodeMetrics {
     Gauge.builder("linkgate.store.available", store, s -> s.isAvailable() ? 1 : 0)
         .description("1 while the store (Redis in a cluster) answers")
         .register(registry);
+    if (store.inboxes().userCount().isPresent()) {
+      // Only a store that can count cheaply has the gauge (in memory: yes; Redis: no, a scan).
+      Gauge.builder("linkgate.inbox.users", store.inboxes(), i -> i.userCount().orElse(0))
+          .description("users with an inbox in this node's store (an estimate)")
+          .register(registry);
+    }
     FunctionCounter.builder("linkgate.session.cache.hits", router, r -> r.sessionCacheStats().hits())
         .description("session lookups answered by the near cache")
         .register(registry);
