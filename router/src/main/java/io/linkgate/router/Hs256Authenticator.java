@@ -14,6 +14,7 @@ import io.linkgate.api.GatewayException;
 import io.linkgate.api.auth.Authenticator;
 import io.linkgate.api.auth.Identity;
 import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.router.internal.VerifiedTokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,9 @@ import java.util.concurrent.CompletionStage;
  * encrypted or differently purposed token signed with a shared key must not pass as a login) and
  * user ids that are longer than {@value #MAX_USER_ID_CHARS} characters or hold control characters
  * (a user id becomes store keys, log fields and what other users see as a sender).
- * Verification is pure computation, so the stage is already complete when returned.
+ * Verification is pure computation, so the stage is already complete when returned. A token that
+ * verified is remembered (by its SHA-256) for a minute or until its {@code exp}, whichever is
+ * first, so a client sending the same token with every request is checked once a minute.
  */
 public final class Hs256Authenticator implements Authenticator {
   /** HS256 keys shorter than the hash output weaken the MAC (RFC 7518, section 3.2). */
@@ -37,7 +40,14 @@ public final class Hs256Authenticator implements Authenticator {
   /** The longest user id accepted: ample for any account id, small enough for every key and log. */
   public static final int MAX_USER_ID_CHARS = 256;
 
+  /** Distinct tokens remembered as verified: a few MB at most. */
+  static final long CACHED_TOKENS = 100_000;
+
+  /** How long a verified token is taken on trust before it is checked again. */
+  static final Duration CACHE_WINDOW = Duration.ofMinutes(1);
+
   private final JWTVerifier verifier;
+  private final VerifiedTokens verified;
 
   /**
    * @throws IllegalArgumentException if {@code secret} is shorter than {@value #MIN_SECRET_BYTES}
@@ -50,6 +60,7 @@ public final class Hs256Authenticator implements Authenticator {
   /** As {@link #Hs256Authenticator(byte[])}, judging expiry by {@code clock}. */
   public Hs256Authenticator(byte[] secret, Clock clock) {
     Objects.requireNonNull(clock, "clock");
+    this.verified = new VerifiedTokens(CACHED_TOKENS, CACHE_WINDOW, clock);
     this.verifier =
         ((com.auth0.jwt.JWTVerifier.BaseVerification)
                 JWT.require(algorithm(secret)).withClaimPresence("sub").withClaimPresence("exp"))
@@ -73,6 +84,10 @@ public final class Hs256Authenticator implements Authenticator {
   public Identity verify(String token) {
     if (token == null || token.isEmpty()) {
       throw unauthenticated("missing token");
+    }
+    Identity known = verified.lookup(token);
+    if (known != null) {
+      return known;
     }
     DecodedJWT jwt;
     try {
@@ -108,7 +123,9 @@ public final class Hs256Authenticator implements Authenticator {
     if (subject.chars().anyMatch(Character::isISOControl)) {
       throw unauthenticated("token 'sub' holds control characters");
     }
-    return new Identity(subject);
+    Identity identity = new Identity(subject);
+    verified.remember(token, identity, jwt.getExpiresAtAsInstant().toEpochMilli());
+    return identity;
   }
 
   /**

@@ -115,6 +115,41 @@ class Hs256AuthenticatorTest {
     assertRefused(auth, header + "." + payload + ".c2ln", "malformed");
   }
 
+  @Test
+  void aTokenVerifiedEarlierIsStillRefusedOnceItsExpPasses() {
+    Instant[] now = {Instant.now()};
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+    };
+    Hs256Authenticator cached = new Hs256Authenticator(SECRET, clock);
+    String token = Hs256Authenticator.mint(SECRET, "alice", Duration.ofSeconds(30));
+    assertThat(cached.verify(token).userId()).isEqualTo("alice");
+    assertThat(cached.verify(token).userId()).as("again, from the cache").isEqualTo("alice");
+    now[0] = now[0].plusSeconds(31);
+    assertRefused(cached, token, "expired");
+  }
+
+  @Test
+  void aTamperedCopyOfAVerifiedTokenIsNotServedFromTheCache() {
+    String token = Hs256Authenticator.mint(SECRET, "alice", Duration.ofMinutes(5));
+    assertThat(auth.verify(token).userId()).isEqualTo("alice");
+    String tampered = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
+    assertRefused(auth, tampered, "signature");
+  }
+
   private static void assertRefused(Hs256Authenticator auth, String token, String why) {
     Throwable t = Fixtures.failure(auth.authenticate(token));
     assertThat(t).isInstanceOf(GatewayException.class).hasMessageContaining(why);
