@@ -273,6 +273,8 @@ public final class Router implements SessionHandler, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int maxDevicesPerUser = 32;
     private int maxRoomsPerSession = 64;
+    private double sendsPerSecond;
+    private int sendBurst;
     private int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
     private RouterEvents events = RouterEvents.NONE;
 
@@ -372,6 +374,21 @@ public final class Router implements SessionHandler, AutoCloseable {
       return this;
     }
 
+    /**
+     * Sends one user may make per second on this node, with {@code burst} at once: past it a
+     * {@code Send} is answered {@code Error RATE_LIMITED} with {@code retry_after_ms}, nothing is
+     * delivered, and the same send may be retried then. Default: no limit (a gateway sets one from
+     * {@code limits.sends-per-second}).
+     */
+    public Builder sendRate(double perSecond, int burst) {
+      if (!(perSecond > 0) || burst < 1) {
+        throw new IllegalArgumentException("sendRate needs perSecond > 0 and burst >= 1, got " + perSecond + ", " + burst);
+      }
+      this.sendsPerSecond = perSecond;
+      this.sendBurst = burst;
+      return this;
+    }
+
     /** Rooms one downlink may be subscribed to at once; default 64. */
     public Builder maxRoomsPerSession(int max) {
       this.maxRoomsPerSession = positive("maxRoomsPerSession", max);
@@ -419,7 +436,9 @@ public final class Router implements SessionHandler, AutoCloseable {
               maxDevicesPerUser,
               maxRoomsPerSession,
               maxFrameBytes,
-              events));
+              events,
+              sendsPerSecond,
+              sendBurst));
     }
 
     private static int positive(String what, int v) {

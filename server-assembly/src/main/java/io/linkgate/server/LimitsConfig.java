@@ -12,13 +12,20 @@ import java.time.Duration;
  * @param handshakeTimeout time a new connection has to send a valid Hello; default 10s
  * @param heartbeat downlink heartbeat bounds
  * @param uplinkIdleTimeout an uplink with no frame for this long is closed; default 3m
+ * @param sendsPerSecond sends one user may make per second on this node, past its burst; default
+ *     200, 0 for no limit (a send past it is answered {@code Error RATE_LIMITED} with {@code
+ *     retry_after_ms})
+ * @param sendBurst sends one user may make at once; default twice the rate
  */
 public record LimitsConfig(
     Integer maxFrameBytes,
     Integer outboundQueueBytes,
     Duration handshakeTimeout,
     HeartbeatConfig heartbeat,
-    Duration uplinkIdleTimeout) {
+    Duration uplinkIdleTimeout,
+    Double sendsPerSecond,
+    Integer sendBurst) {
+  public static final double DEFAULT_SENDS_PER_SECOND = 200;
 
   public LimitsConfig {
     Limits d = Limits.defaults();
@@ -37,10 +44,25 @@ public record LimitsConfig(
     }
     requirePositive(handshakeTimeout, "handshake-timeout");
     requirePositive(uplinkIdleTimeout, "uplink-idle-timeout");
+    sendsPerSecond = sendsPerSecond == null ? DEFAULT_SENDS_PER_SECOND : sendsPerSecond;
+    if (!(sendsPerSecond >= 0)) {
+      throw new ConfigException("sends-per-second must be 0 (no limit) or positive, got " + sendsPerSecond);
+    }
+    sendBurst = sendBurst == null ? (int) Math.max(1, Math.ceil(sendsPerSecond * 2)) : sendBurst;
+    if (sendBurst < 1) {
+      throw new ConfigException("send-burst must be positive, got " + sendBurst);
+    }
+  }
+
+  /** Without a send rate of its own: the default one. */
+  public LimitsConfig(
+      Integer maxFrameBytes, Integer outboundQueueBytes, Duration handshakeTimeout, HeartbeatConfig heartbeat,
+      Duration uplinkIdleTimeout) {
+    this(maxFrameBytes, outboundQueueBytes, handshakeTimeout, heartbeat, uplinkIdleTimeout, null, null);
   }
 
   public static LimitsConfig defaults() {
-    return new LimitsConfig(null, null, null, null, null);
+    return new LimitsConfig(null, null, null, null, null, null, null);
   }
 
   /** The transports' view of these bounds. */

@@ -78,6 +78,7 @@ public final class NodeMain {
         limits:
           outbound-queue-bytes: %s
           handshake-timeout: 60s
+          sends-per-second: 0
         router:
           inbox-capacity: %s
         store: %s

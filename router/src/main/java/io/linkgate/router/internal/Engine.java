@@ -86,7 +86,10 @@ public final class Engine implements NoticeBus.Listener {
             config.events(),
             config.businessHandler() != null
                 ? config.businessHandler()
-                : new DefaultBusinessHandler(this));
+                : new DefaultBusinessHandler(this),
+            config.sendsPerSecond() > 0
+                ? new SendRateLimiter(config.sendsPerSecond(), config.sendBurst(), System::nanoTime)
+                : null);
     this.msgIds = new Ids(nodeId, "m");
     this.uplinkIds = new Ids(nodeId, "u");
     store.sessions().addChangeListener(sessionCache::invalidate);

@@ -11,6 +11,8 @@ import java.time.Duration;
  *
  * @param businessHandler null for the default handling of {@code Send}
  * @param ownsStore whether closing the router closes the store (true for the default store)
+ * @param sendsPerSecond sends one user may make per second on this node, 0 for no limit
+ * @param sendBurst sends one user may make at once before the rate applies
  */
 public record RouterConfig(
     String nodeId,
@@ -26,4 +28,6 @@ public record RouterConfig(
     int maxDevicesPerUser,
     int maxRoomsPerSession,
     int maxFrameBytes,
-    io.linkgate.router.RouterEvents events) {}
+    io.linkgate.router.RouterEvents events,
+    double sendsPerSecond,
+    int sendBurst) {}

@@ -24,6 +24,8 @@ final class Sends {
   static final int MAX_CLIENT_MSG_ID_LENGTH = 128;
 
   private final SendDedup dedup;
+  /** Null: no limit. */
+  private final SendRateLimiter limiter;
   private final SendAnswers shared;
   private final Duration sharedTtl;
   private final BusinessHandler handler;
@@ -38,7 +40,9 @@ final class Sends {
       SendAnswers shared,
       Duration sharedTtl,
       io.linkgate.router.RouterEvents events,
-      BusinessHandler handler) {
+      BusinessHandler handler,
+      SendRateLimiter limiter) {
+    this.limiter = limiter;
     this.events = events;
     this.dedup = dedup;
     this.shared = shared;
@@ -62,12 +66,31 @@ final class Sends {
     String user = ctx.identity().userId();
     long start = System.nanoTime();
     return dedup
-        .once(user, id, () -> shared == null ? callHandler(ctx, send) : onceShared(user, ctx, send))
+        // Inside the dedup: a retry of an acked send is answered without a token, and a refusal is
+        // not remembered as the send's answer (only SendAcks are), so its retry is judged afresh.
+        .once(user, id, () -> {
+          long wait = limiter == null ? 0 : limiter.acquire(user);
+          if (wait > 0) {
+            return CompletableFuture.completedStage(rateLimited(id, wait));
+          }
+          return shared == null ? callHandler(ctx, send) : onceShared(user, ctx, send);
+        })
         .whenComplete(
             (frame, err) ->
                 events.sendAnswered(
                     frame != null && frame.hasError() ? frame.getError().getCode() : null,
                     System.nanoTime() - start));
+  }
+
+  private static Frame rateLimited(String clientMsgId, long retryAfterMs) {
+    return Frame.newBuilder()
+        .setError(
+            io.linkgate.api.proto.Error.newBuilder()
+                .setCode(ErrorCode.RATE_LIMITED)
+                .setMessage("too many sends; retry after " + retryAfterMs + " ms")
+                .setClientMsgId(clientMsgId)
+                .setRetryAfterMs((int) Math.min(Integer.MAX_VALUE, retryAfterMs)))
+        .build();
   }
 
   /** Claims the send where every node sees it; only the claimant runs the handler. */

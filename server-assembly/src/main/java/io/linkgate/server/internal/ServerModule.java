@@ -60,6 +60,9 @@ public final class ServerModule extends AbstractModule {
     // The store module (chosen by store.type) applies the inbox settings.
     Router.Builder b = Router.builder().events(events);
     sends.ifPresent(b::businessHandler);
+    if (cfg.limits().sendsPerSecond() > 0) {
+      b.sendRate(cfg.limits().sendsPerSecond(), cfg.limits().sendBurst());
+    }
     return b
         .nodeId(cfg.nodeId())
         .authenticator(authenticator)
