@@ -258,13 +258,15 @@ public final class UplinkManager {
         io.linkgate.api.proto.Error e = answer.getError();
         GatewayException failure = new GatewayException(e.getCode(), e.getMessage(), p.clientMsgId());
         if (e.getCode() == ErrorCode.UNAVAILABLE || e.getCode() == ErrorCode.RATE_LIMITED) {
-          if (!giveUpIfSpent(p, "server said " + e.getCode() + ": " + e.getMessage())) {
+          if (!giveUpIfSpent(p, e.getCode(), "server said " + e.getCode() + ": " + e.getMessage())) {
+            // Never sooner than the node said the same send may succeed.
+            long waitNanos = Math.max(delay(p.attempts).toNanos(), TimeUnit.MILLISECONDS.toNanos(e.getRetryAfterMs()));
             scheduler.schedule(Threads.guarded(() -> {
               if (!p.isDone()) {
                 waiting.addLast(p);
                 pump();
               }
-            }), delay(p.attempts).toNanos(), TimeUnit.NANOSECONDS);
+            }), waitNanos, TimeUnit.NANOSECONDS);
           }
         } else {
           fail(p, failure);
@@ -332,11 +334,16 @@ public final class UplinkManager {
   }
 
   private boolean giveUpIfSpent(PendingSend p, String reason) {
+    return giveUpIfSpent(p, ErrorCode.UNAVAILABLE, reason);
+  }
+
+  /** @param code what the send fails with if it is spent: the node's own refusal, when it gave one */
+  private boolean giveUpIfSpent(PendingSend p, ErrorCode code, String reason) {
     if (p.attempts < config.maxSendAttempts() && System.nanoTime() < p.deadline) {
       return false;
     }
     waiting.remove(p);
-    fail(p, new GatewayException(ErrorCode.UNAVAILABLE,
+    fail(p, new GatewayException(code,
         "send not confirmed after " + p.attempts + " attempts: " + reason, p.clientMsgId()));
     return true;
   }
