@@ -52,9 +52,11 @@ class PacedDrainTest {
       CompletableFuture<Integer> done = router.drain(PacedDrainTest::hintFor, Duration.ofMillis(1000)).toCompletableFuture();
       Throwable refused = failure(router.openDownlink(downHello("late", "d1", 0), DOWN, new RecordingChannel()));
       assertThat(GatewayException.from(refused).code()).isEqualTo(ErrorCode.UNAVAILABLE);
-      Thread.sleep(300);
+      // When the first GoAways are out, most downlinks are still waiting their turn.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2)).pollInterval(java.time.Duration.ofMillis(5))
+          .until(() -> channels.stream().anyMatch(ch -> !ch.isOpen()));
       long closedEarly = channels.stream().filter(ch -> !ch.isOpen()).count();
-      assertThat(closedEarly).as("some, not all, sent away after 300 ms of 1,000").isBetween(1L, 39L);
+      assertThat(closedEarly).as("sent away in the first slices, of 40").isBetween(1L, 20L);
       assertThat(done.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(40);
       assertThat(System.nanoTime() - start).as("took about the window").isGreaterThan(Duration.ofMillis(900).toNanos());
       assertThat(channels).allMatch(ch -> !ch.isOpen() && ch.closedWith().hasGoAway());
