@@ -11,7 +11,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Orders statically configured endpoints by transport: hosts keep the order they were given, and
- * each host's endpoints go in the preferred transport order. A transport that worked on a network
+ * each host's endpoints go one per transport in the preferred order, then the second of each, and
+ * so on ({@code tcp:7100, grpc, tunnel, tcp:443}). A race with three attempts in flight then has one
+ * of each transport under way within two staggers, so a network that blocks a whole transport
+ * (every TCP port black-holed) costs a stagger, not that transport's connect timeouts. A transport that worked on a network
  * where the preferred one did not goes first there for a while; once that while is over the
  * preferred one gets another chance (a carrier may have stopped blocking it). A dispatch list is
  * not reordered: the node already interleaves transports by what works.
@@ -43,7 +46,25 @@ final class TransportOrder {
     List<Endpoint> out = new ArrayList<>(endpoints.size());
     for (List<Endpoint> host : byHost.values()) {
       host.sort(byTransport); // stable: same transport keeps the configured order
-      out.addAll(host);
+      out.addAll(roundRobin(host));
+    }
+    return out;
+  }
+
+  /** Endpoints sorted by transport, taken one per transport per round. */
+  private static List<Endpoint> roundRobin(List<Endpoint> sorted) {
+    Map<String, java.util.ArrayDeque<Endpoint>> byTransport = new LinkedHashMap<>();
+    for (Endpoint e : sorted) {
+      byTransport.computeIfAbsent(e.getTransport(), t -> new java.util.ArrayDeque<>()).add(e);
+    }
+    List<Endpoint> out = new ArrayList<>(sorted.size());
+    while (out.size() < sorted.size()) {
+      for (java.util.ArrayDeque<Endpoint> q : byTransport.values()) {
+        Endpoint e = q.poll();
+        if (e != null) {
+          out.add(e);
+        }
+      }
     }
     return out;
   }

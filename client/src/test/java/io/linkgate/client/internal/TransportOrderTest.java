@@ -29,9 +29,9 @@ class TransportOrderTest {
   }
 
   @Test
-  void eachHostKeepsItsPlaceAndItsEndpointsGoInThePreferredTransportOrder() {
+  void eachHostKeepsItsPlaceAndItsEndpointsGoOnePerTransportInThePreferredOrderThenTheNext() {
     assertThat(order.sort(List.of(A_TUNNEL, A_TCP, B_WS, B_GRPC, A_GRPC, A_TCP_2, B_TCP), "wifi"))
-        .containsExactly(A_TCP, A_TCP_2, A_GRPC, A_TUNNEL, B_TCP, B_GRPC, B_WS);
+        .containsExactly(A_TCP, A_GRPC, A_TUNNEL, A_TCP_2, B_TCP, B_GRPC, B_WS);
   }
 
   @Test
