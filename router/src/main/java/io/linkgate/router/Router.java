@@ -275,6 +275,8 @@ public final class Router implements SessionHandler, AutoCloseable {
     private int maxRoomsPerSession = 64;
     private double sendsPerSecond;
     private int sendBurst;
+    private int sessionsPerAddress;
+    private double handshakesPerSecondPerAddress;
     private int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
     private RouterEvents events = RouterEvents.NONE;
 
@@ -389,6 +391,21 @@ public final class Router implements SessionHandler, AutoCloseable {
       return this;
     }
 
+    /**
+     * Per remote address on this node: sessions held at once and handshakes started per second
+     * (bursts of twice that), on every transport; past either a handshake is refused with {@code
+     * RATE_LIMITED}. 0 for no limit; default none. Many honest users may share an address behind
+     * a carrier's NAT or an office proxy: set them generously.
+     */
+    public Builder addressLimits(int sessions, double handshakesPerSecond) {
+      if (sessions < 0 || !(handshakesPerSecond >= 0)) {
+        throw new IllegalArgumentException("address limits must be 0 (none) or positive");
+      }
+      this.sessionsPerAddress = sessions;
+      this.handshakesPerSecondPerAddress = handshakesPerSecond;
+      return this;
+    }
+
     /** Rooms one downlink may be subscribed to at once; default 64. */
     public Builder maxRoomsPerSession(int max) {
       this.maxRoomsPerSession = positive("maxRoomsPerSession", max);
@@ -438,7 +455,9 @@ public final class Router implements SessionHandler, AutoCloseable {
               maxFrameBytes,
               events,
               sendsPerSecond,
-              sendBurst));
+              sendBurst,
+              sessionsPerAddress,
+              handshakesPerSecondPerAddress));
     }
 
     private static int positive(String what, int v) {

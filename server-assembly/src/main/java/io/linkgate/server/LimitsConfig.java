@@ -16,6 +16,10 @@ import java.time.Duration;
  *     200, 0 for no limit (a send past it is answered {@code Error RATE_LIMITED} with {@code
  *     retry_after_ms})
  * @param sendBurst sends one user may make at once; default twice the rate
+ * @param sessionsPerAddress sessions (downlinks and uplinks) one remote address may hold at once on
+ *     this node; default 10,000, 0 for no limit (many users may share a carrier's NAT address)
+ * @param handshakesPerSecondPerAddress handshakes one remote address may start per second, in
+ *     bursts of twice that; default 500, 0 for no limit
  */
 public record LimitsConfig(
     Integer maxFrameBytes,
@@ -24,8 +28,12 @@ public record LimitsConfig(
     HeartbeatConfig heartbeat,
     Duration uplinkIdleTimeout,
     Double sendsPerSecond,
-    Integer sendBurst) {
+    Integer sendBurst,
+    Integer sessionsPerAddress,
+    Double handshakesPerSecondPerAddress) {
   public static final double DEFAULT_SENDS_PER_SECOND = 200;
+  public static final int DEFAULT_SESSIONS_PER_ADDRESS = 10_000;
+  public static final double DEFAULT_HANDSHAKES_PER_SECOND_PER_ADDRESS = 500;
 
   public LimitsConfig {
     Limits d = Limits.defaults();
@@ -52,17 +60,37 @@ public record LimitsConfig(
     if (sendBurst < 1) {
       throw new ConfigException("send-burst must be positive, got " + sendBurst);
     }
+    sessionsPerAddress = sessionsPerAddress == null ? DEFAULT_SESSIONS_PER_ADDRESS : sessionsPerAddress;
+    if (sessionsPerAddress < 0) {
+      throw new ConfigException("sessions-per-address must be 0 (no limit) or positive, got " + sessionsPerAddress);
+    }
+    handshakesPerSecondPerAddress =
+        handshakesPerSecondPerAddress == null ? DEFAULT_HANDSHAKES_PER_SECOND_PER_ADDRESS : handshakesPerSecondPerAddress;
+    if (!(handshakesPerSecondPerAddress >= 0)) {
+      throw new ConfigException(
+          "handshakes-per-second-per-address must be 0 (no limit) or positive, got " + handshakesPerSecondPerAddress);
+    }
+  }
+
+  public LimitsConfig withSendRate(double perSecond, int burst) {
+    return new LimitsConfig(maxFrameBytes, outboundQueueBytes, handshakeTimeout, heartbeat, uplinkIdleTimeout,
+        perSecond, burst, sessionsPerAddress, handshakesPerSecondPerAddress);
+  }
+
+  public LimitsConfig withAddressLimits(int sessions, double handshakesPerSecond) {
+    return new LimitsConfig(maxFrameBytes, outboundQueueBytes, handshakeTimeout, heartbeat, uplinkIdleTimeout,
+        sendsPerSecond, sendBurst, sessions, handshakesPerSecond);
   }
 
   /** Without a send rate of its own: the default one. */
   public LimitsConfig(
       Integer maxFrameBytes, Integer outboundQueueBytes, Duration handshakeTimeout, HeartbeatConfig heartbeat,
       Duration uplinkIdleTimeout) {
-    this(maxFrameBytes, outboundQueueBytes, handshakeTimeout, heartbeat, uplinkIdleTimeout, null, null);
+    this(maxFrameBytes, outboundQueueBytes, handshakeTimeout, heartbeat, uplinkIdleTimeout, null, null, null, null);
   }
 
   public static LimitsConfig defaults() {
-    return new LimitsConfig(null, null, null, null, null, null, null);
+    return new LimitsConfig(null, null, null, null, null, null, null, null, null);
   }
 
   /** The transports' view of these bounds. */

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
 class SendRateLimitTest {
   @Test
   void aUserSendingPastTheConfiguredRateIsRefusedWithRateLimitedAndTheRestArrive() throws Exception {
-    LinkgateConfig config = TestNodes.loopback().withLimits(
-        new LimitsConfig(null, null, null, null, null, 10.0, 10));
+    LinkgateConfig config = TestNodes.loopback().withLimits(LimitsConfig.defaults().withSendRate(10.0, 10));
     try (LinkgateServer node = LinkgateServer.start(config)) {
       LinkedBlockingQueue<Push> toBob = new LinkedBlockingQueue<>();
       try (LinkgateClient bob = TestNodes.client(node, "bob", toBob);
@@ -58,7 +57,7 @@ class SendRateLimitTest {
 
   @Test
   void aClientWithRetriesWaitsOutTheHintAndEverySendArrivesOnce() throws Exception {
-    LinkgateConfig config = TestNodes.loopback().withLimits(new LimitsConfig(null, null, null, null, null, 20.0, 5));
+    LinkgateConfig config = TestNodes.loopback().withLimits(LimitsConfig.defaults().withSendRate(20.0, 5));
     try (LinkgateServer node = LinkgateServer.start(config)) {
       LinkedBlockingQueue<Push> toBob = new LinkedBlockingQueue<>();
       try (LinkgateClient bob = TestNodes.client(node, "bob", toBob);

@@ -79,6 +79,8 @@ public final class NodeMain {
           outbound-queue-bytes: %s
           handshake-timeout: 60s
           sends-per-second: 0
+          sessions-per-address: 0
+          handshakes-per-second-per-address: 0
         router:
           inbox-capacity: %s
         store: %s

@@ -51,6 +51,8 @@ public final class Engine implements NoticeBus.Listener {
   private final Rooms rooms;
   private final Downlinks downlinks;
   private final Sends sends;
+  /** Null when neither address limit is set. */
+  private final AddressLimits addressLimits;
   private final Ids msgIds;
   private final Ids uplinkIds;
   private final AutoCloseable subscription;
@@ -90,6 +92,10 @@ public final class Engine implements NoticeBus.Listener {
             config.sendsPerSecond() > 0
                 ? new SendRateLimiter(config.sendsPerSecond(), config.sendBurst(), System::nanoTime)
                 : null);
+    this.addressLimits =
+        config.sessionsPerAddress() > 0 || config.handshakesPerSecondPerAddress() > 0
+            ? new AddressLimits(config.sessionsPerAddress(), config.handshakesPerSecondPerAddress(), System::nanoTime)
+            : null;
     this.msgIds = new Ids(nodeId, "m");
     this.uplinkIds = new Ids(nodeId, "u");
     store.sessions().addChangeListener(sessionCache::invalidate);
@@ -124,6 +130,17 @@ public final class Engine implements NoticeBus.Listener {
 
   public CompletionStage<DownlinkSession> openDownlink(
       Hello hello, ConnectionInfo info, DownlinkChannel channel) {
+    Runnable release;
+    try {
+      release = admit(info);
+    } catch (GatewayException e) {
+      return unwrapped(CompletableFuture.failedFuture(e), Role.DOWNLINK);
+    }
+    return counted(openCheckedDownlink(hello, info, channel), release, s -> new CountedSessions.Downlink(s, release));
+  }
+
+  private CompletionStage<DownlinkSession> openCheckedDownlink(
+      Hello hello, ConnectionInfo info, DownlinkChannel channel) {
     return unwrapped(
         authenticate(hello)
             .thenCompose(
@@ -141,6 +158,40 @@ public final class Engine implements NoticeBus.Listener {
   }
 
   public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
+    Runnable release;
+    try {
+      release = admit(info);
+    } catch (GatewayException e) {
+      return unwrapped(CompletableFuture.failedFuture(e), Role.UPLINK);
+    }
+    return counted(openCheckedUplink(hello, info), release, s -> new CountedSessions.Uplink(s, release));
+  }
+
+  /** The address limits' say on a new connection: what to run when its session ends, or a refusal. */
+  private Runnable admit(ConnectionInfo info) {
+    if (addressLimits == null) {
+      return null;
+    }
+    addressLimits.handshake(info.remoteAddress());
+    return addressLimits.open(info.remoteAddress());
+  }
+
+  /** With address limits on, the session gives its slot back when it closes, or at once if it never opened. */
+  private static <S> CompletionStage<S> counted(
+      CompletionStage<S> opening, Runnable release, java.util.function.UnaryOperator<S> wrap) {
+    if (release == null) {
+      return opening;
+    }
+    return opening.handle((s, err) -> {
+      if (err != null) {
+        release.run();
+        throw err instanceof java.util.concurrent.CompletionException c ? c : new java.util.concurrent.CompletionException(err);
+      }
+      return wrap.apply(s);
+    });
+  }
+
+  private CompletionStage<UplinkSession> openCheckedUplink(Hello hello, ConnectionInfo info) {
     return unwrapped(
         authenticate(hello)
             .thenApply(

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param ownsStore whether closing the router closes the store (true for the default store)
  * @param sendsPerSecond sends one user may make per second on this node, 0 for no limit
  * @param sendBurst sends one user may make at once before the rate applies
+ * @param sessionsPerAddress sessions one remote address may hold at once on this node, 0 for no limit
+ * @param handshakesPerSecondPerAddress handshakes one remote address may start per second, 0 for no limit
  */
 public record RouterConfig(
     String nodeId,
@@ -30,4 +32,6 @@ public record RouterConfig(
     int maxFrameBytes,
     io.linkgate.router.RouterEvents events,
     double sendsPerSecond,
-    int sendBurst) {}
+    int sendBurst,
+    int sessionsPerAddress,
+    double handshakesPerSecondPerAddress) {}

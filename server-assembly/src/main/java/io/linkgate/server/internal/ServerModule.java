@@ -63,6 +63,7 @@ public final class ServerModule extends AbstractModule {
     if (cfg.limits().sendsPerSecond() > 0) {
       b.sendRate(cfg.limits().sendsPerSecond(), cfg.limits().sendBurst());
     }
+    b.addressLimits(cfg.limits().sessionsPerAddress(), cfg.limits().handshakesPerSecondPerAddress());
     return b
         .nodeId(cfg.nodeId())
         .authenticator(authenticator)

@@ -1,0 +1,77 @@
+package io.linkgate.router;
+
+import static io.linkgate.router.Fixtures.downHello;
+import static io.linkgate.router.Fixtures.failure;
+import static io.linkgate.router.Fixtures.join;
+import static io.linkgate.router.Fixtures.upHello;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.linkgate.api.GatewayException;
+import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.api.proto.Hello;
+import io.linkgate.api.proto.Role;
+import io.linkgate.api.transport.ConnectionInfo;
+import io.linkgate.api.transport.DownlinkSession;
+import io.linkgate.api.transport.UplinkSession;
+import org.junit.jupiter.api.Test;
+
+class AddressLimitsTest {
+  private static ConnectionInfo from(String remote, Role role) {
+    return new ConnectionInfo("test", role, remote, false, role == Role.DOWNLINK ? 30_000 : 0);
+  }
+
+  private static ErrorCode code(Throwable t) {
+    return GatewayException.from(t).code();
+  }
+
+  @Test
+  void anAddressHoldsAtMostItsSessionsAcrossRolesAndGetsThemBackWhenTheyClose() {
+    try (Router router = Fixtures.router().addressLimits(3, 0).build()) {
+      DownlinkSession d1 = join(router.openDownlink(downHello("a", "d1", 0), from("/10.0.0.1:5001", Role.DOWNLINK), new RecordingChannel()));
+      join(router.openDownlink(downHello("b", "d1", 0), from("10.0.0.1:5002", Role.DOWNLINK), new RecordingChannel()));
+      UplinkSession up = join(router.openUplink(upHello("c", "d1"), from("10.0.0.1:5003", Role.UPLINK)));
+      Throwable refused = failure(router.openUplink(upHello("d", "d1"), from("10.0.0.1:5004", Role.UPLINK)));
+      assertThat(code(refused)).isEqualTo(ErrorCode.RATE_LIMITED);
+      assertThat(refused).hasMessageContaining("sessions from your address");
+
+      // Another address is not held back.
+      join(router.openUplink(upHello("e", "d1"), from("10.0.0.2:6000", Role.UPLINK)));
+
+      up.onClosed();
+      join(router.openUplink(upHello("d", "d1"), from("10.0.0.1:5005", Role.UPLINK)));
+      d1.onClosed();
+      d1.onClosed(); // a second close gives nothing back twice
+      join(router.openDownlink(downHello("f", "d1", 0), from("10.0.0.1:5006", Role.DOWNLINK), new RecordingChannel()));
+      assertThat(code(failure(router.openDownlink(downHello("g", "d1", 0), from("10.0.0.1:5007", Role.DOWNLINK), new RecordingChannel()))))
+          .isEqualTo(ErrorCode.RATE_LIMITED);
+    }
+  }
+
+  @Test
+  void aRefusedHandshakeGivesItsSlotBack() {
+    try (Router router = Fixtures.router().addressLimits(1, 0).build()) {
+      Hello badToken = upHello("a", "d1").toBuilder().setToken("not-a-token").build();
+      assertThat(code(failure(router.openUplink(badToken, from("10.0.0.9:1", Role.UPLINK))))).isEqualTo(ErrorCode.UNAUTHENTICATED);
+      join(router.openUplink(upHello("a", "d1"), from("10.0.0.9:2", Role.UPLINK)));
+    }
+  }
+
+  @Test
+  void anAddressHandshakingInALoopIsRefusedPastItsRateWhileOthersGoOn() {
+    try (Router router = Fixtures.router().addressLimits(0, 5).build()) {
+      int accepted = 0;
+      int limited = 0;
+      for (int i = 0; i < 40; i++) {
+        Throwable t = failure(router.openUplink(upHello("a", "d1").toBuilder().setToken("x").build(), from("10.0.0.3:" + i, Role.UPLINK)));
+        if (code(t) == ErrorCode.RATE_LIMITED) {
+          limited++;
+        } else {
+          accepted++; // reached the token check (and failed it)
+        }
+      }
+      assertThat(accepted).as("the burst of twice the rate, and a little refill").isBetween(10, 12);
+      assertThat(limited).isEqualTo(40 - accepted);
+      join(router.openUplink(upHello("b", "d1"), from("[2001:db8::1]:443", Role.UPLINK)));
+    }
+  }
+}
