@@ -67,15 +67,18 @@ class RacingConnectorTest {
 
   @Test
   void anEndpointThatDropsSynsCostsOneStaggerNotAConnectTimeout() throws Exception {
-    SynBlackHole hole;
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort(); // free now; nothing listens on it once closed
+    }
     try {
-      hole = closer.keep(SynBlackHole.open());
+      closer.keep(io.linkgate.testing.PortBlock.dropSyns(port));
     } catch (IllegalStateException e) {
       assumeTrue(false, "iptables not usable: " + e.getMessage());
       return;
     }
     Node node = closer.keep(Node.start());
-    Endpoint dropped = Endpoints.of("tcp", Role.DOWNLINK, "127.0.0.1", hole.port);
+    Endpoint dropped = Endpoints.of("tcp", Role.DOWNLINK, "127.0.0.1", port);
 
     long ms = millisToConnect(
         downlinkClient(List.of(dropped, node.downlinkEndpoint()), Node.token("alice")));

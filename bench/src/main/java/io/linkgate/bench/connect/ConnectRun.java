@@ -69,7 +69,7 @@ final class ConnectRun {
       Pass pass = new Pass(key, admin, starter, closer);
       pass.run("warm-up", ConnectMode.racing(s.stagger(), s.maxInFlight(), s.sequentialTimeouts().get(0)),
           s.warmup(), i -> good);
-      try (SynDrop drop = SynDrop.on(ports[0])) {
+      try (io.linkgate.testing.PortBlock drop = io.linkgate.testing.PortBlock.dropSyns(ports[0])) {
         for (String scenario : List.of("first", "random")) {
           PassStats racing = null;
           for (ConnectMode mode : s.modes()) {
