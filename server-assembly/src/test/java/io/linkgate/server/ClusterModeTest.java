@@ -100,4 +100,18 @@ class ClusterModeTest {
     assertThatThrownBy(() -> LinkgateServer.start(node("node-a")))
         .hasStackTraceContaining("127.0.0.1:" + redis.port());
   }
+
+  @Test
+  void aNodeOnRedisShowsItsRedisCommandLatencyAndErrorsOnMetrics() throws Exception {
+    try (LinkgateServer a = LinkgateServer.start(node("node-m"))) {
+      a.router().push("bob", io.linkgate.router.Message.of("svc", "", "x".getBytes(StandardCharsets.UTF_8)))
+          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      var ops = a.opsAddress().orElseThrow();
+      String metrics = java.net.http.HttpClient.newHttpClient()
+          .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + ops.getPort() + "/metrics")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString())
+          .body();
+      assertThat(metrics).contains("lettuce_command_completion_seconds").contains("linkgate_redis_command_errors_total");
+    }
+  }
 }

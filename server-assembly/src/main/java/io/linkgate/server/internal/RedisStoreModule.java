@@ -7,14 +7,17 @@ import io.linkgate.router.store.RedisRouterStore;
 import io.linkgate.router.store.RouterStore;
 import io.linkgate.server.LinkgateConfig;
 import io.linkgate.server.StoreConfig;
+import io.linkgate.server.internal.ops.RedisMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** The cluster store: Redis, shared by every node with the same URI and key prefix. */
 public final class RedisStoreModule extends AbstractModule {
   @Provides
   @Singleton
-  RouterStore store(LinkgateConfig cfg) {
+  RouterStore store(LinkgateConfig cfg, PrometheusMeterRegistry registry) {
     StoreConfig s = cfg.store();
-    return RedisRouterStore.builder(s.uri())
+    // Command latency and failures on the node's /metrics, through Lettuce's own hooks.
+    return RedisMetrics.measured(RedisRouterStore.builder(s.uri()), registry)
         .keyPrefix(s.keyPrefix())
         .nodeTtl(s.nodeTtl())
         .commandTimeout(s.commandTimeout())
