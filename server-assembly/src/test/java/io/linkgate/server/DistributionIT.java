@@ -125,7 +125,9 @@ class DistributionIT {
             .start();
     try {
       awaitListening(node, ports, log);
-      assertThat(Files.readString(log)).contains("dist-it"); // LINKGATE_NODE_ID over the file's gateway-1
+      // LINKGATE_NODE_ID over the file's gateway-1; the startup line comes just after the last port opens.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(Files.readString(log)).contains("node dist-it started"));
 
       node.destroy(); // SIGTERM: the graceful drain
       assertThat(node.waitFor(20, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
