@@ -1,6 +1,5 @@
 package io.linkgate.server.internal.dispatch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.auth.Authenticator;
@@ -11,6 +10,7 @@ import io.linkgate.api.proto.DispatchResponse;
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.NodeStatus;
+import io.linkgate.server.internal.JsonAnswers;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,7 +42,6 @@ final class DispatchHandler extends Handler.Abstract {
   /** A report of {@value #MAX_OUTCOMES} outcomes is a few KiB; anything much larger is not one. */
   static final int MAX_REPORT_BYTES = 16 * 1024;
   static final int MAX_OUTCOMES = 64;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Authenticator authenticator;
   private final NodeStatusBeat beat;
@@ -92,7 +91,7 @@ final class DispatchHandler extends Handler.Abstract {
     if (accept != null && accept.contains(PROTOBUF)) {
       send(response, callback, 200, PROTOBUF, answer.toByteArray());
     } else {
-      json(response, callback, 200, asJson(answer));
+      JsonAnswers.json(response, callback, 200, asJson(answer));
     }
   }
 
@@ -203,18 +202,7 @@ final class DispatchHandler extends Handler.Abstract {
   }
 
   private static void error(Response response, Callback callback, int status, String code, String message) {
-    json(response, callback, status, Map.of("error", Map.of("code", code, "message", message == null ? "" : message)));
-  }
-
-  private static void json(Response response, Callback callback, int status, Object body) {
-    byte[] bytes;
-    try {
-      bytes = JSON.writeValueAsBytes(body);
-    } catch (Exception e) {
-      bytes = "{\"error\":{\"code\":\"INTERNAL\",\"message\":\"could not encode the answer\"}}".getBytes();
-      status = 500;
-    }
-    send(response, callback, status, "application/json", bytes);
+    JsonAnswers.json(response, callback, status, JsonAnswers.error(code, message));
   }
 
   private static void send(Response response, Callback callback, int status, String type, byte[] body) {

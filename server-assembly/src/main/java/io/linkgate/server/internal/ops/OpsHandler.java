@@ -1,8 +1,8 @@
 package io.linkgate.server.internal.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linkgate.server.internal.JsonAnswers;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
@@ -18,7 +18,7 @@ import org.eclipse.jetty.util.Callback;
  * metrics is JSON.
  */
 final class OpsHandler extends Handler.Abstract {
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = JsonAnswers.JSON;
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final OpsNode node;
@@ -65,19 +65,10 @@ final class OpsHandler extends Handler.Abstract {
   }
 
   static Map<String, Object> error(String code, String message) {
-    return Map.of("error", Map.of("code", code, "message", message));
+    return JsonAnswers.error(code, message);
   }
 
   static void json(Response response, Callback callback, int status, Object body) {
-    byte[] bytes;
-    try {
-      bytes = JSON.writeValueAsBytes(body);
-    } catch (Exception e) {
-      bytes = "{\"error\":{\"code\":\"INTERNAL\",\"message\":\"could not encode the answer\"}}".getBytes(StandardCharsets.UTF_8);
-      status = 500;
-    }
-    response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+    JsonAnswers.json(response, callback, status, body);
   }
 }
