@@ -47,10 +47,14 @@ class RedisClusterTest {
   }
 
   private RouterStore store() {
+    return store(Duration.ofMillis(500));
+  }
+
+  private RouterStore store(Duration commandTimeout) {
     RouterStore s =
         RedisRouterStore.builder(redis.uri())
             .nodeTtl(Duration.ofSeconds(1))
-            .commandTimeout(Duration.ofMillis(500))
+            .commandTimeout(commandTimeout)
             .connect();
     open.add(s);
     return s;
@@ -58,7 +62,11 @@ class RedisClusterTest {
 
   /** A node whose near cache would hold a lookup for a minute unless told of a change. */
   private Router node(String id) {
-    Router r = Fixtures.router().nodeId(id).store(store()).sessionCacheTtl(Duration.ofMinutes(1)).build();
+    return node(id, store());
+  }
+
+  private Router node(String id, RouterStore store) {
+    Router r = Fixtures.router().nodeId(id).store(store).sessionCacheTtl(Duration.ofMinutes(1)).build();
     open.add(r);
     return r;
   }
@@ -91,6 +99,78 @@ class RedisClusterTest {
   }
 
   @Test
+  void pushesToManyUsersFromSeveralThreadsShareScriptCallsAndKeepEachThreadsOrderPerUser() throws Exception {
+    // Thousands of pushes at once: a loaded machine may take longer than the other tests' timeout.
+    Router n1 = node("n1", store(Duration.ofSeconds(10)));
+    Router n2 = node("n2");
+    Router n3 = node("n3");
+    int users = 100;
+    int threads = 4;
+    int perThread = 20;
+    List<RecordingChannel> phones = new ArrayList<>();
+    List<RecordingChannel> tablets = new ArrayList<>();
+    for (int u = 0; u < users; u++) {
+      RecordingChannel phone = new RecordingChannel();
+      connect(n2, "u" + u, "phone", 0, phone);
+      phones.add(phone);
+      // Every other user has a second device on a third node: one call tells both nodes.
+      if (u % 2 == 0) {
+        RecordingChannel tablet = new RecordingChannel();
+        connect(n3, "u" + u, "tablet", 0, tablet);
+        tablets.add(tablet);
+      }
+    }
+    long callsBefore = evalshaCalls();
+    List<Thread> pushers = new ArrayList<>();
+    List<java.util.concurrent.CompletionStage<io.linkgate.api.proto.Push>> all =
+        java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      Thread pusher =
+          new Thread(
+              () -> {
+                for (int i = 0; i < perThread; i++) {
+                  for (int u = 0; u < users; u++) {
+                    all.add(n1.push("u" + u, text(thread + ":" + i)));
+                  }
+                }
+              });
+      pusher.start();
+      pushers.add(pusher);
+    }
+    for (Thread p : pushers) {
+      p.join();
+    }
+    all.forEach(Fixtures::join);
+    long calls = evalshaCalls() - callsBefore;
+    int pushes = users * threads * perThread;
+    assertThat(calls).as("script calls for %d pushes", pushes).isLessThan(pushes);
+
+    List<RecordingChannel> everyDevice = new ArrayList<>(phones);
+    everyDevice.addAll(tablets);
+    await().atMost(Duration.ofSeconds(20)).until(() -> everyDevice.stream().allMatch(d -> d.seqs().size() == threads * perThread));
+    for (RecordingChannel device : everyDevice) {
+      assertThat(device.seqs()).containsExactlyElementsOf(range(1, threads * perThread));
+      for (int t = 0; t < threads; t++) {
+        String prefix = t + ":";
+        List<String> fromThread =
+            device.pushes().stream().map(p -> p.getPayload().toStringUtf8()).filter(m -> m.startsWith(prefix)).toList();
+        List<String> inCallOrder = new ArrayList<>();
+        for (int i = 0; i < perThread; i++) {
+          inCallOrder.add(prefix + i);
+        }
+        assertThat(fromThread).containsExactlyElementsOf(inCallOrder);
+      }
+    }
+  }
+
+  private long evalshaCalls() {
+    String stats = redis.command("INFO", "commandstats");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_evalsha:calls=(\\d+)").matcher(stats);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  @Test
   void burstFromPushAllArrivesWholeOnTheOtherNode() {
     Router n1 = node("n1");
     Router n2 = node("n2");
@@ -103,6 +183,29 @@ class RedisClusterTest {
     assertThat(join(n1.pushAll("bob", burst))).hasSize(1200);
     await().atMost(Duration.ofSeconds(10)).until(() -> bob.seqs().size() == 1200);
     assertThat(bob.seqs()).containsExactlyElementsOf(range(1, 1200));
+  }
+
+  @Test
+  void pushesKeepAnInboxAliveAndAnIdleOneExpiresWithItsSeqSpace() throws Exception {
+    Duration ttl = Duration.ofMillis(1600);
+    RouterStore store =
+        RedisRouterStore.builder(redis.uri()).inboxIdleTtl(ttl).commandTimeout(Duration.ofSeconds(5)).connect();
+    open.add(store);
+    Router n1 = node("n1", store);
+    String firstEpoch = null;
+    long until = System.nanoTime() + Duration.ofMillis(3 * ttl.toMillis()).toNanos();
+    while (System.nanoTime() < until) {
+      join(n1.push("bob", text("still here")));
+      for (String key : List.of("lg:{u:bob}:seq", "lg:{u:bob}:inbox")) {
+        long pttl = Long.parseLong(redis.command("PTTL", key).substring(1).trim());
+        assertThat(pttl).as("PTTL of %s", key).isBetween(1L, ttl.toMillis());
+      }
+      Thread.sleep(50);
+    }
+    long pushed = join(n1.push("bob", text("last"))).getSeq();
+    assertThat(pushed).as("one seq space while in use").isGreaterThan(10);
+    await().atMost(Duration.ofSeconds(10)).until(() -> redis.command("EXISTS", "lg:{u:bob}:seq", "lg:{u:bob}:inbox").equals(":0"));
+    assertThat(join(n1.push("bob", text("after a long silence"))).getSeq()).as("a new seq space").isEqualTo(1);
   }
 
   @Test
@@ -223,13 +326,18 @@ class RedisClusterTest {
   @Test
   void lateUnregisterOfAnOldSessionLeavesTheNewerOneRegistered() {
     RouterStore s = store();
-    s.notices().subscribe("n1", new io.linkgate.router.store.NoticeBus.Listener() {
-      @Override
-      public void onUserPush(String userId, io.linkgate.api.proto.Push push, String epoch) {}
+    io.linkgate.router.store.NoticeBus.Listener ignore =
+        new io.linkgate.router.store.NoticeBus.Listener() {
+          @Override
+          public void onUserPush(String userId, io.linkgate.api.proto.Push push, String epoch) {}
 
-      @Override
-      public void onRoomPush(String room, io.linkgate.api.proto.Push push) {}
-    });
+          @Override
+          public void onRoomPush(String room, io.linkgate.api.proto.Push push) {}
+        };
+    s.notices().subscribe("n1", ignore);
+    // n2 must be alive too: lookups ignore the entries of nodes whose liveness key expired, and a
+    // slow run can outlast the node ttl.
+    store().notices().subscribe("n2", ignore);
     DeviceSession old = new DeviceSession("bob", "phone", "s-old", "n1", 0);
     DeviceSession newer = new DeviceSession("bob", "phone", "s-new", "n2", 0);
     join(s.sessions().register(old));

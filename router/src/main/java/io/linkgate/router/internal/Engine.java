@@ -658,6 +658,11 @@ public final class Engine implements NoticeBus.Listener {
   }
 
   @Override
+  public void onUserPushes(String userId, List<Push> pushes, String epoch) {
+    downlinks.deliver(userId, pushes, epoch, System.nanoTime());
+  }
+
+  @Override
   public void onRoomPush(String room, Push push) {
     deliverRoom(room, push, System.nanoTime());
   }

@@ -2,6 +2,7 @@ package io.linkgate.router.store;
 
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Push;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -57,6 +58,17 @@ public interface NoticeBus {
   /** What a node receives. Calls may come from any thread. */
   interface Listener {
     void onUserPush(String userId, Push push, String epoch);
+
+    /**
+     * Several pushes for one user, consecutive in seq order, in one notice (a burst stored by
+     * {@code pushAll}). Default: one {@link #onUserPush} each; a node delivers them together so a
+     * transport can write the burst with one flush.
+     */
+    default void onUserPushes(String userId, List<Push> pushes, String epoch) {
+      for (Push push : pushes) {
+        onUserPush(userId, push, epoch);
+      }
+    }
 
     void onRoomPush(String room, Push push);
 

@@ -6,6 +6,8 @@ import java.util.Arrays;
 final class Fields {
   private final byte[] data;
   private int pos;
+  private int start;
+  private int length;
 
   Fields(byte[] data) {
     this.data = data;
@@ -15,8 +17,36 @@ final class Fields {
     return pos < data.length;
   }
 
-  /** @throws IllegalArgumentException if what follows is not a well-formed field */
+  /** The next field's bytes, copied. */
   byte[] next() {
+    advance();
+    return Arrays.copyOfRange(data, start, start + length);
+  }
+
+  /** The next field as a decimal number. */
+  long nextLong() {
+    advance();
+    if (length == 0 || length > 18) {
+      throw new IllegalArgumentException("bad number at " + start);
+    }
+    long v = 0;
+    for (int i = start; i < start + length; i++) {
+      int d = data[i] - '0';
+      if (d < 0 || d > 9) {
+        throw new IllegalArgumentException("bad number at " + start);
+      }
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  /**
+   * Moves past the next field without copying it: it is then {@link #length()} bytes of {@link
+   * #data()} from {@link #start()}.
+   *
+   * @throws IllegalArgumentException if what follows is not a well-formed field
+   */
+  void advance() {
     int len = 0;
     int i = pos;
     while (i < data.length && data[i] != ':') {
@@ -30,8 +60,20 @@ final class Fields {
     if (i == pos || i >= data.length || data.length - (i + 1) < len) {
       throw new IllegalArgumentException("truncated field at " + pos);
     }
-    byte[] out = Arrays.copyOfRange(data, i + 1, i + 1 + len);
-    pos = i + 1 + len;
-    return out;
+    start = i + 1;
+    length = len;
+    pos = start + len;
+  }
+
+  byte[] data() {
+    return data;
+  }
+
+  int start() {
+    return start;
+  }
+
+  int length() {
+    return length;
   }
 }

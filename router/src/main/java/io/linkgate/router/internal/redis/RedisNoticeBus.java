@@ -6,7 +6,9 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Push;
 import io.linkgate.router.store.NoticeBus;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -87,15 +89,30 @@ final class RedisNoticeBus implements NoticeBus {
     };
   }
 
+  /**
+   * A node notice is a run of records, one per user: epoch, first seq, count, user, then the
+   * pushes without their seq (see {@code append.lua}).
+   */
   private void onNodeNotice(byte[] message) {
     Fields f = new Fields(message);
-    String user = Redis.utf8(f.next());
-    String epoch = Redis.utf8(f.next());
-    Listener l = listener;
     while (f.hasNext()) {
-      Push push = parse(f.next());
-      if (l != null) {
-        l.onUserPush(user, push, epoch);
+      String epoch = Redis.utf8(f.next());
+      long seq = f.nextLong();
+      long n = f.nextLong();
+      String user = Redis.utf8(f.next());
+      List<Push> pushes = new ArrayList<>((int) Math.min(n, RedisInboxes.MAX_BATCH));
+      for (long i = 0; i < n; i++) {
+        f.advance();
+        pushes.add(RedisInboxes.withSeq(f.data(), f.start(), f.length(), seq++));
+      }
+      Listener l = listener;
+      if (l == null) {
+        continue;
+      }
+      if (pushes.size() == 1) {
+        l.onUserPush(user, pushes.get(0), epoch);
+      } else {
+        l.onUserPushes(user, pushes, epoch);
       }
     }
   }
@@ -157,7 +174,14 @@ final class RedisNoticeBus implements NoticeBus {
 
   @Override
   public CompletionStage<Void> sendUserPush(String nodeId, String userId, Push push, String epoch) {
-    return publish(redis.keys().nodeChannel(nodeId), "notice", Redis.utf8(userId), Redis.utf8(epoch), push.toByteArray());
+    byte[] record =
+        concat(
+            Redis.lengthPrefixed(Redis.utf8(epoch)),
+            Redis.lengthPrefixed(Redis.decimal(push.getSeq())),
+            Redis.lengthPrefixed(Redis.decimal(1)),
+            Redis.lengthPrefixed(Redis.utf8(userId)),
+            Redis.lengthPrefixed(push.toBuilder().clearSeq().build().toByteArray()));
+    return publish(redis.keys().nodeChannel(nodeId), "notice", record);
   }
 
   @Override

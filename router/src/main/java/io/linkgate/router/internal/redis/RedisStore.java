@@ -35,6 +35,7 @@ public final class RedisStore implements RouterStore {
   private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
 
   private final RedisClient client;
+  private final java.util.concurrent.ExecutorService appendSender;
   private final ClientResources resources;
   private final StatefulRedisConnection<byte[], byte[]> connection;
   private final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
@@ -59,16 +60,12 @@ public final class RedisStore implements RouterStore {
     this.pubsub = pubsub;
     this.context = new RedisContext(connection.async(), options);
     this.sessions = new RedisSessionRegistry(context);
-    this.inboxes = new RedisInboxes(context);
+    // One thread sends every append script call, so that calls leave in the order they were made.
+    this.appendSender = Executors.newSingleThreadExecutor(daemon("linkgate-redis-append"));
+    this.inboxes = new RedisInboxes(context, appendSender);
     this.answers = new RedisSendAnswers(context);
     this.nodes = new RedisNodeDirectory(context, sessions.liveness());
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "linkgate-redis-heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("linkgate-redis-heartbeat"));
     this.notices = new RedisNoticeBus(context, pubsub, sessions, () -> sessions.liveness().start(timer));
     sessions.onDisplaced(notices::sendDisplaced);
     // The parts above made their scripts; Redis learns them all before the first call.
@@ -173,6 +170,7 @@ public final class RedisStore implements RouterStore {
     closed = true;
     sessions.liveness().stop();
     timer.shutdownNow();
+    appendSender.shutdown();
     try {
       sessions.liveness().leave().toCompletableFuture().get(1, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -182,5 +180,13 @@ public final class RedisStore implements RouterStore {
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 }
