@@ -229,7 +229,7 @@ final class FanoutRun {
     ClientStats st = f.stats();
     return String.format(Locale.ROOT,
         "%,.0f msg/s  p50 %,d us  p99 %,d us  max %,d us  (%d/%d delivered, publish calls %.1f ms, "
-            + "CPU server %.2f cores %.1f us/msg, client %.2f cores %.1f us/msg, %.1f msgs/read, load %s)",
+            + "CPU server %.2f cores %.1f us/msg, client %.2f cores %.1f us/msg, %.1f msgs per client callback, load %s)",
         f.rate(), st.p50Micros(), st.p99Micros(), st.maxMicros(), st.received(), st.expected(),
         f.publishCallNanos() / 1e6, f.serverCores(), f.serverCpuMicrosPerDelivery(), f.clientCores(),
         f.clientCpuMicrosPerDelivery(), st.received() / (double) Math.max(1, st.reads()), f.loadAverage());
@@ -264,16 +264,30 @@ final class FanoutRun {
         (name, figures) -> {
           for (RunFigures f : figures) {
             delivered.noteRun(name + "PublishCallMillis", f.publishCallNanos() / 1e6);
-            delivered.noteRun(name + "DeliveriesPerRead", f.stats().received() / (double) Math.max(1, f.stats().reads()));
+            delivered.noteRun(name + "DeliveriesPerClientCallback", f.stats().received() / (double) Math.max(1, f.stats().reads()));
             delivered.noteRun(name + "Received", f.stats().received());
           }
         });
+    report.footnote(limits());
     report.footnote(
         "Each run: " + s.messages() + " messages of " + s.payload() + " B published back to back to one room of "
             + n + " members, each on its own connection; one Node load client per system. *delivered* = messages x "
             + "members / (last delivery - first publish call). *server/client CPU* = the process's CPU time "
             + "(/proc/<pid>/stat, all threads) over the run's wall time: 1.0 is one core busy throughout; the Node "
             + "processes run their JavaScript on one thread, so near 1.0 they are the limit.");
+  }
+
+  /** Which process of each system was busiest, in medians: the line that says who set the pace. */
+  private String limits() {
+    StringBuilder sb = new StringBuilder("Busy share of each process (median cores over a run):");
+    measured.forEach(
+        (name, figures) ->
+            sb.append(String.format(Locale.ROOT, " %s server %.2f, its client %.2f;",
+                name.equals(LINKGATE) ? "Linkgate" : "Socket.IO",
+                Comparison.median(figures.stream().map(RunFigures::serverCores).toList()),
+                Comparison.median(figures.stream().map(RunFigures::clientCores).toList()))));
+    return sb.append(" a Node process (Socket.IO's server, either client) near 1.0 set the pace; the Linkgate node"
+        + " has two event loops and its pushing thread (2 cores on this machine).").toString();
   }
 
   private void add(Comparison c, java.util.function.ToDoubleFunction<RunFigures> figure) {
