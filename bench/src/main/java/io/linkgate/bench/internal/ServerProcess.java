@@ -74,8 +74,6 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       String mainClass, String mode, List<String> jvmArgs, Map<String, String> args, Path logDir)
       throws IOException {
-    Files.createDirectories(logDir);
-    Path log = Files.createTempFile(logDir, "server-" + mode + "-", ".log");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmArgs);
@@ -84,8 +82,20 @@ public final class ServerProcess implements AutoCloseable {
     cmd.add(mainClass);
     cmd.add("mode=" + mode);
     args.forEach((k, v) -> cmd.add(k + "=" + v));
+    return startCommand(mode, cmd, logDir);
+  }
+
+  /**
+   * Starts any program that speaks this line protocol (a READY line, then one reply a command),
+   * such as the fan-out benchmark's Node scripts, and waits for its READY line.
+   *
+   * @param command the program and its arguments
+   */
+  public static ServerProcess startCommand(String mode, List<String> command, Path logDir) throws IOException {
+    Files.createDirectories(logDir);
+    Path log = Files.createTempFile(logDir, "server-" + mode + "-", ".log");
     Process p =
-        new ProcessBuilder(cmd)
+        new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     return new ServerProcess(mode, p, log);
