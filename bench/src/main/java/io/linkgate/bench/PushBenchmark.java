@@ -37,6 +37,15 @@ public final class PushBenchmark implements Callable<Integer> {
   @Option(names = "--heap-runs", defaultValue = "3", description = "Heap runs (default: ${DEFAULT-VALUE}).")
   int heapRuns;
 
+  @Option(names = "--heap-settle-seconds", defaultValue = "5",
+      description = "Wait after the idle downlinks are up, before measuring (default: ${DEFAULT-VALUE}).")
+  int heapSettleSeconds;
+
+  @Option(names = "--heap-nmt", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Run the heap scenario's servers with -XX:NativeMemoryTracking=summary and report "
+          + "the committed memory per category (default: ${DEFAULT-VALUE}).")
+  boolean heapNmt;
+
   @Option(names = "--connections", defaultValue = "5000",
       description = "Downlinks per server for throughput and latency (default: ${DEFAULT-VALUE}).")
   int connections;
@@ -131,8 +140,8 @@ public final class PushBenchmark implements Callable<Integer> {
     Path results = out != null ? out : defaultResults();
     Settings settings =
         new Settings(
-            new LinkedHashSet<>(scenarios), heapConnections, heapRuns, connections, runs, rounds, burst,
-            burstRounds, payload, latencySeconds, latencyRuns, latencyFraction, serverJvm, rawWorkers,
+            new LinkedHashSet<>(scenarios), heapConnections, heapRuns, heapSettleSeconds, heapNmt,
+            connections, runs, rounds, burst, burstRounds, payload, latencySeconds, latencyRuns, latencyFraction, serverJvm, rawWorkers,
             transportOptions, inbox, outboundBytes, clientThreads, sourceAddresses, maxInFlight, profile,
             results, Path.of(System.getProperty("java.io.tmpdir"), "linkgate-bench-logs"), label);
     Report report = new BenchRun(settings, System.out).run();
