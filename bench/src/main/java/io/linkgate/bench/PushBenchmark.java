@@ -37,8 +37,9 @@ public final class PushBenchmark implements Callable<Integer> {
   @Option(names = "--heap-runs", defaultValue = "3", description = "Heap runs (default: ${DEFAULT-VALUE}).")
   int heapRuns;
 
-  @Option(names = "--heap-settle-seconds", defaultValue = "5",
-      description = "Wait after the idle downlinks are up, before measuring (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--heap-settle-seconds", defaultValue = "40",
+      description = "Seconds between the heap scenario's collections and its reading of resident "
+          + "memory, longer than ZGC's uncommit delay (default: ${DEFAULT-VALUE}).")
   int heapSettleSeconds;
 
   @Option(names = "--heap-nmt", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -174,9 +174,8 @@ public final class BenchRun {
     heap.note("method", "heap used after System.gc() (lowest of three) with the downlinks open, minus the "
         + "same before they opened (after " + WARMUP_USERS + " warm-up downlinks came and went), "
         + "divided by the connections");
-    rss.note("method", "VmRSS after the same collections, each probe " + s.heapSettleSeconds()
-        + " s after the last warm-up downlink left or the last measured one was up, after minus "
-        + "before, divided by the connections");
+    rss.note("method", "VmRSS " + s.heapSettleSeconds() + " s after the same collections (the "
+        + "process at rest), after minus before, divided by the connections");
     rss.note("breakdownPerConnection", breakdown.runs());
     rss.note("probes", breakdown.probes());
     report.add(heap);
@@ -205,13 +204,12 @@ public final class BenchRun {
         connect(warm, server, n, WARMUP_USERS, WARMUP_USERS);
       }
       server.awaitConnected(0, Duration.ofMinutes(1));
-      // Both probes wait the same settle time first, so that each sees the process at rest (the
-      // collector has returned what it no longer uses), not the garbage of what just happened.
-      Thread.sleep(s.heapSettleSeconds() * 1000L);
-      Map<String, Long> before = server.call("HEAP", Duration.ofMinutes(1));
+      // Both probes read the process at rest: after full collections and the same settle time,
+      // in which the collector may return to the OS what they freed.
+      Duration probe = Duration.ofMinutes(1).plusSeconds(s.heapSettleSeconds());
+      Map<String, Long> before = server.call("HEAP " + s.heapSettleSeconds(), probe);
       connect(clients, server, 0, n, n);
-      Thread.sleep(s.heapSettleSeconds() * 1000L);
-      Map<String, Long> after = server.call("HEAP", Duration.ofMinutes(1));
+      Map<String, Long> after = server.call("HEAP " + s.heapSettleSeconds(), probe);
       return new Map[] {before, after};
     } finally {
       // The server goes first, so TIME_WAIT stays on its side and the client's ports free up.

@@ -3,7 +3,6 @@ package io.linkgate.bench.internal;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,24 +30,22 @@ public final class MemoryProbe {
 
   private MemoryProbe() {}
 
-  /** The figures, after full collections (heap: the lowest used of three). */
-  public static Map<String, Long> read() {
+  /**
+   * The figures: the heap's after full collections (used: the lowest of three), the rest {@code
+   * settleSeconds} later, so that the collector has had that long to give back to the OS what the
+   * collections freed (ZGC does once memory has been unused for {@code -XX:ZUncommitDelay}).
+   */
+  public static Map<String, Long> read(int settleSeconds) {
     long heap = Long.MAX_VALUE;
-    long committed = 0;
     for (int k = 0; k < 3; k++) {
       System.gc();
-      try {
-        Thread.sleep(150); // let reference processing and cleaners settle between collections
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      MemoryUsage usage = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-      heap = Math.min(heap, usage.getUsed());
-      committed = usage.getCommitted();
+      sleep(150); // let reference processing and cleaners settle between collections
+      heap = Math.min(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
+    sleep(settleSeconds * 1000L);
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("heap", heap);
-    m.put("heapCommitted", committed);
+    m.put("heapCommitted", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
     long direct = 0;
     for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
       if (pool.getName().equals("direct")) {
@@ -79,6 +76,14 @@ public final class MemoryProbe {
       sum += Math.max(0, a); // -1 for a thread that ended meanwhile
     }
     return sum;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The figures as the reply line's {@code key=value} pairs. */

@@ -75,7 +75,7 @@ public final class ServerMain {
    * Announces {@code @@ READY port=... <readyExtras>} and runs the command loop on stdin until QUIT
    * or its end, then exits the process.
    *
-   * Commands: COUNT, NANO, CPU, JIT, HEAP, BROADCAST, PACED, QUIT.
+   * Commands: COUNT, NANO, CPU, JIT, HEAP [settle seconds], BROADCAST, PACED, QUIT.
    *
    * @param readyExtras more {@code key=value} pairs for the READY line, or empty
    */
@@ -104,7 +104,8 @@ public final class ServerMain {
           case "NANO" -> out.println("@@ nanos=" + System.nanoTime());
           case "CPU" -> out.println("@@ cpu=" + cpuNanos());
           case "JIT" -> out.println("@@ jit=" + jitMillis());
-          case "HEAP" -> out.println("@@ " + MemoryProbe.line(MemoryProbe.read()));
+          case "HEAP" ->
+              out.println("@@ " + MemoryProbe.line(MemoryProbe.read(c.length > 1 ? i(c[1]) : 0)));
           case "BROADCAST" -> {
             Pusher.Result r =
                 Pusher.broadcast(target, i(c[1]), i(c[2]), i(c[3]), i(c[4]));
