@@ -85,8 +85,9 @@ public final class PushBenchmark implements Callable<Integer> {
 
   // ZGC by default because it is what a Linkgate node runs with (see the README's run command):
   // a gateway keeps every push in a per-user inbox, and G1's young pauses then set the tail latency.
-  // Both servers always get the same options, so the ratio compares like with like.
-  @Option(names = "--server-jvm", split = " ", defaultValue = "-Xmx3g -XX:+UseZGC",
+  // The uncommit delay is the node launcher's (bin/linkgate): heap unused for 30 s goes back to the
+  // OS. Both servers always get the same options, so the ratio compares like with like.
+  @Option(names = "--server-jvm", split = " ", defaultValue = "-Xmx3g -XX:+UseZGC -XX:ZUncommitDelay=30",
       description = "JVM options of both server processes, space separated (default: ${DEFAULT-VALUE}).")
   List<String> serverJvm;
 
