@@ -152,7 +152,7 @@ public final class BenchRun {
   private void heap() throws Exception {
     int n = s.heapConnections();
     Comparison heap = new Comparison("idle heap per downlink", "B", n, false, 3.0);
-    Comparison rss = new Comparison("resident memory per downlink (info)", "B", n, false, null);
+    Comparison rss = new Comparison("idle resident memory per downlink", "B", n, false, 2.0);
     MemoryBreakdown breakdown = new MemoryBreakdown();
     log.printf("%nidle heap: %,d downlinks, %d runs%s%n", n, s.heapRuns(),
         s.heapNmt() ? ", native memory tracking on" : "");
