@@ -37,6 +37,16 @@ public final class PushBenchmark implements Callable<Integer> {
   @Option(names = "--heap-runs", defaultValue = "3", description = "Heap runs (default: ${DEFAULT-VALUE}).")
   int heapRuns;
 
+  @Option(names = "--heap-settle-seconds", defaultValue = "40",
+      description = "Seconds between the heap scenario's collections and its reading of resident "
+          + "memory, longer than ZGC's uncommit delay (default: ${DEFAULT-VALUE}).")
+  int heapSettleSeconds;
+
+  @Option(names = "--heap-nmt", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Run the heap scenario's servers with -XX:NativeMemoryTracking=summary and report "
+          + "the committed memory per category (default: ${DEFAULT-VALUE}).")
+  boolean heapNmt;
+
   @Option(names = "--connections", defaultValue = "5000",
       description = "Downlinks per server for throughput and latency (default: ${DEFAULT-VALUE}).")
   int connections;
@@ -75,8 +85,9 @@ public final class PushBenchmark implements Callable<Integer> {
 
   // ZGC by default because it is what a Linkgate node runs with (see the README's run command):
   // a gateway keeps every push in a per-user inbox, and G1's young pauses then set the tail latency.
-  // Both servers always get the same options, so the ratio compares like with like.
-  @Option(names = "--server-jvm", split = " ", defaultValue = "-Xmx3g -XX:+UseZGC",
+  // The uncommit delay is the node launcher's (bin/linkgate): heap unused for 30 s goes back to the
+  // OS. Both servers always get the same options, so the ratio compares like with like.
+  @Option(names = "--server-jvm", split = " ", defaultValue = "-Xmx3g -XX:+UseZGC -XX:ZUncommitDelay=30",
       description = "JVM options of both server processes, space separated (default: ${DEFAULT-VALUE}).")
   List<String> serverJvm;
 
@@ -131,8 +142,8 @@ public final class PushBenchmark implements Callable<Integer> {
     Path results = out != null ? out : defaultResults();
     Settings settings =
         new Settings(
-            new LinkedHashSet<>(scenarios), heapConnections, heapRuns, connections, runs, rounds, burst,
-            burstRounds, payload, latencySeconds, latencyRuns, latencyFraction, serverJvm, rawWorkers,
+            new LinkedHashSet<>(scenarios), heapConnections, heapRuns, heapSettleSeconds, heapNmt,
+            connections, runs, rounds, burst, burstRounds, payload, latencySeconds, latencyRuns, latencyFraction, serverJvm, rawWorkers,
             transportOptions, inbox, outboundBytes, clientThreads, sourceAddresses, maxInFlight, profile,
             results, Path.of(System.getProperty("java.io.tmpdir"), "linkgate-bench-logs"), label);
     Report report = new BenchRun(settings, System.out).run();

@@ -148,6 +148,32 @@ class DistributionIT {
     assertThat(version).startsWith("linkgate ").doesNotContain("development build");
   }
 
+  @Test
+  void launcherRunsZgcReturningIdleHeapAfterThirtySecondsUnlessJavaOptsSaysOtherwise()
+      throws Exception {
+    Map<String, String> env = env();
+    env.put("JAVA_OPTS", "-Xmx256m -XX:+PrintFlagsFinal");
+    String defaults = run(home.resolve("bin/linkgate"), env, "--version");
+    env.put("JAVA_OPTS", "-Xmx256m -XX:ZUncommitDelay=300 -XX:+PrintFlagsFinal");
+    String overridden = run(home.resolve("bin/linkgate"), env, "--version");
+
+    assertThat(flag(defaults, "UseZGC")).isEqualTo("true");
+    assertThat(flag(defaults, "ZUncommitDelay")).isEqualTo("30");
+    assertThat(flag(overridden, "ZUncommitDelay")).isEqualTo("300");
+  }
+
+  /** A flag's value in the JVM's {@code -XX:+PrintFlagsFinal} table. */
+  private static String flag(String flagsTable, String name) {
+    return flagsTable
+        .lines()
+        .map(String::trim)
+        .map(l -> l.split("\\s+"))
+        .filter(w -> w.length >= 4 && w[1].equals(name) && w[2].equals("="))
+        .map(w -> w[3])
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " in:\n" + flagsTable));
+  }
+
   private static ProcessBuilder builder(Path launcher, Path cwd, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>();
     command.add(launcher.toString());

@@ -109,6 +109,11 @@ public final class BenchRun {
 
 
   private ServerProcess start(String mode, int maxUsers, boolean profile) throws IOException {
+    return start(mode, maxUsers, profile, s.serverJvmArgs());
+  }
+
+  private ServerProcess start(String mode, int maxUsers, boolean profile, List<String> jvmArgs)
+      throws IOException {
     Map<String, String> args = new LinkedHashMap<>();
     args.put("maxUsers", Integer.toString(maxUsers));
     args.put("workers", Integer.toString(s.rawWorkers()));
@@ -116,7 +121,7 @@ public final class BenchRun {
     args.put("inbox", Integer.toString(s.inboxCapacity()));
     args.put("outboundBytes", Integer.toString(s.outboundQueueBytes()));
     s.transportOptions().forEach((k, v) -> args.put("opt." + k, v));
-    List<String> jvm = new ArrayList<>(s.serverJvmArgs());
+    List<String> jvm = new ArrayList<>(jvmArgs);
     if (profile) {
       Path jfr = s.logDir().resolve(mode + "-" + System.currentTimeMillis() + ".jfr").toAbsolutePath();
       jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
@@ -147,41 +152,65 @@ public final class BenchRun {
   private void heap() throws Exception {
     int n = s.heapConnections();
     Comparison heap = new Comparison("idle heap per downlink", "B", n, false, 3.0);
-    Comparison rss = new Comparison("resident memory per downlink (info)", "B", n, false, null);
-    log.printf("%nidle heap: %,d downlinks, %d runs%n", n, s.heapRuns());
+    Comparison rss = new Comparison("idle resident memory per downlink", "B", n, false, 2.0);
+    MemoryBreakdown breakdown = new MemoryBreakdown();
+    log.printf("%nidle heap: %,d downlinks, %d runs%s%n", n, s.heapRuns(),
+        s.heapNmt() ? ", native memory tracking on" : "");
     for (int run = 0; run < s.heapRuns(); run++) {
       for (String mode : order(run)) {
-        long[] r = heapOnce(mode, n);
-        heap.add(mode.equals(LINKGATE), (double) r[0] / n);
-        rss.add(mode.equals(LINKGATE), (double) r[1] / n);
-        log.printf("  run %d %-8s heap %,d B/conn, rss %,d B/conn, direct %+,d B%n",
-            run + 1, mode, r[0] / n, r[1] / n, r[2]);
+        Map<String, Long>[] r = heapOnce(mode, n);
+        breakdown.add(mode, r[0], r[1], n);
+        long heapDelta = r[1].get("heap") - r[0].get("heap");
+        long rssDelta = r[1].get("rss") - r[0].get("rss");
+        heap.add(mode.equals(LINKGATE), (double) heapDelta / n);
+        rss.add(mode.equals(LINKGATE), (double) rssDelta / n);
+        log.printf("  run %d %-8s heap %,d B/conn, rss %,d B/conn (heap committed %+,d B/conn), "
+                + "direct %+,d B%n",
+            run + 1, mode, heapDelta / n, rssDelta / n,
+            (r[1].get("heapCommitted") - r[0].get("heapCommitted")) / n,
+            r[1].get("direct") - r[0].get("direct"));
       }
     }
     heap.note("method", "heap used after System.gc() (lowest of three) with the downlinks open, minus the "
         + "same before they opened (after " + WARMUP_USERS + " warm-up downlinks came and went), "
         + "divided by the connections");
+    rss.note("method", "VmRSS " + s.heapSettleSeconds() + " s after the same collections (the "
+        + "process at rest), after minus before, divided by the connections");
+    rss.note("breakdownPerConnection", breakdown.runs());
+    rss.note("probes", breakdown.probes());
     report.add(heap);
     report.add(rss);
+    Map<String, String> columns = new LinkedHashMap<>();
+    columns.put(LINKGATE, "Linkgate");
+    columns.put(RAW, "raw Netty");
+    report.section("### Where the idle downlinks' memory goes\n\n"
+        + breakdown.markdown(columns)
+        + "\nEach figure: after the downlinks opened minus before, divided by the connections; medians "
+        + "over the runs. NMT figures are what the JVM has committed (reserved and mapped), which for "
+        + "thread stacks and the heap can be more than is resident.");
   }
 
-  /** Returns heap delta, RSS delta and direct-memory delta for {@code n} idle downlinks. */
-  private long[] heapOnce(String mode, int n) throws Exception {
-    ServerProcess server = start(mode, n + WARMUP_USERS, false);
+  /** The server's memory figures before and after {@code n} idle downlinks opened. */
+  @SuppressWarnings("unchecked")
+  private Map<String, Long>[] heapOnce(String mode, int n) throws Exception {
+    List<String> jvm = new ArrayList<>(s.serverJvmArgs());
+    if (s.heapNmt()) {
+      jvm.add("-XX:NativeMemoryTracking=summary");
+    }
+    ServerProcess server = start(mode, n + WARMUP_USERS, false, jvm);
     LoadClient clients = client(server);
     try {
       try (LoadClient warm = client(server)) {
         connect(warm, server, n, WARMUP_USERS, WARMUP_USERS);
       }
       server.awaitConnected(0, Duration.ofMinutes(1));
-      Map<String, Long> before = server.call("HEAP", Duration.ofMinutes(1));
+      // Both probes read the process at rest: after full collections and the same settle time,
+      // in which the collector may return to the OS what they freed.
+      Duration probe = Duration.ofMinutes(1).plusSeconds(s.heapSettleSeconds());
+      Map<String, Long> before = server.call("HEAP " + s.heapSettleSeconds(), probe);
       connect(clients, server, 0, n, n);
-      Map<String, Long> after = server.call("HEAP", Duration.ofMinutes(1));
-      return new long[] {
-        after.get("heap") - before.get("heap"),
-        after.get("rss") - before.get("rss"),
-        after.get("direct") - before.get("direct")
-      };
+      Map<String, Long> after = server.call("HEAP " + s.heapSettleSeconds(), probe);
+      return new Map[] {before, after};
     } finally {
       // The server goes first, so TIME_WAIT stays on its side and the client's ports free up.
       server.close();

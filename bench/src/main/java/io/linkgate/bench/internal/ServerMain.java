@@ -2,14 +2,10 @@ package io.linkgate.bench.internal;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -79,7 +75,7 @@ public final class ServerMain {
    * Announces {@code @@ READY port=... <readyExtras>} and runs the command loop on stdin until QUIT
    * or its end, then exits the process.
    *
-   * Commands: COUNT, NANO, CPU, JIT, HEAP, BROADCAST, PACED, QUIT.
+   * Commands: COUNT, NANO, CPU, JIT, HEAP [settle seconds], BROADCAST, PACED, QUIT.
    *
    * @param readyExtras more {@code key=value} pairs for the READY line, or empty
    */
@@ -108,7 +104,8 @@ public final class ServerMain {
           case "NANO" -> out.println("@@ nanos=" + System.nanoTime());
           case "CPU" -> out.println("@@ cpu=" + cpuNanos());
           case "JIT" -> out.println("@@ jit=" + jitMillis());
-          case "HEAP" -> out.println("@@ " + memory());
+          case "HEAP" ->
+              out.println("@@ " + MemoryProbe.line(MemoryProbe.read(c.length > 1 ? i(c[1]) : 0)));
           case "BROADCAST" -> {
             Pusher.Result r =
                 Pusher.broadcast(target, i(c[1]), i(c[2]), i(c[3]), i(c[4]));
@@ -145,42 +142,6 @@ public final class ServerMain {
   private static String result(Pusher.Result r) {
     return "start=" + r.startNanos() + " end=" + r.endNanos() + " sent=" + r.sent()
         + " maxLag=" + r.maxLagNanos();
-  }
-
-  /** Heap in use after full collections (the lowest of three), plus what lives off the heap. */
-  private static String memory() {
-    long heap = Long.MAX_VALUE;
-    for (int k = 0; k < 3; k++) {
-      System.gc();
-      try {
-        Thread.sleep(150); // let reference processing and cleaners settle between collections
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      heap = Math.min(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    long direct = 0;
-    for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-      if (pool.getName().equals("direct")) {
-        direct = pool.getMemoryUsed();
-      }
-    }
-    long nettyDirect = io.netty.util.internal.PlatformDependent.usedDirectMemory();
-    return "heap=" + heap + " direct=" + direct + " nettyDirect=" + nettyDirect + " rss=" + rss()
-        + " threads=" + Thread.activeCount();
-  }
-
-  private static long rss() {
-    try {
-      for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (l.startsWith("VmRSS:")) {
-          return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // not Linux: no figure
-    }
-    return -1;
   }
 
   /** Time the JIT compilers have spent so far, in milliseconds; -1 if the JVM does not say. */

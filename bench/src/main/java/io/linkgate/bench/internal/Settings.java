@@ -10,6 +10,8 @@ public record Settings(
     Set<String> scenarios,
     int heapConnections,
     int heapRuns,
+    int heapSettleSeconds,
+    boolean heapNmt,
     int connections,
     int runs,
     int rounds,
@@ -44,8 +46,8 @@ public record Settings(
     if (payloadBytes < Payloads.MIN_SIZE) {
       throw new IllegalArgumentException("payload must be at least " + Payloads.MIN_SIZE + " bytes");
     }
-    if (burst < 1 || runs < 1 || heapRuns < 1 || latencyRuns < 1) {
-      throw new IllegalArgumentException("burst and run counts must be positive");
+    if (burst < 1 || runs < 1 || heapRuns < 1 || latencyRuns < 1 || heapSettleSeconds < 0) {
+      throw new IllegalArgumentException("burst and run counts must be positive, the settle time not negative");
     }
     if (!label.matches("[A-Za-z0-9._-]*")) {
       throw new IllegalArgumentException("label may hold letters, digits, '.', '_' and '-' only");

@@ -90,6 +90,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
   }
 
+  /** What the decoder keeps between reads (an incomplete frame), for tests; event loop only. */
+  ByteBuf heldBuffer() {
+    return internalBuffer();
+  }
+
   private void skip(ByteBuf in) {
     int n = (int) Math.min(skipping, in.readableBytes());
     in.skipBytes(n);

@@ -24,6 +24,17 @@ public final class TcpDownlinkTransport extends TcpServerTransport implements Do
     return new DownlinkHandler(core, events, settings.limits(), closeGraceMillis, maxInFlight);
   }
 
+  /**
+   * No: every write of a downlink, the answer to a {@code Ping} included, goes through its {@link
+   * NettyDownlinkChannel}, whose drain runs as an event-loop task after the read and flushes once
+   * for everything queued. A flush consolidation handler would only cost each idle connection a
+   * handler and its context.
+   */
+  @Override
+  protected boolean flushesWhileReading() {
+    return false;
+  }
+
   @Override
   public void start() throws java.io.IOException {
     super.start();

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * What both roles share: an event-loop group of its own, a listener per configured port, the
  * connection pipeline up to the role's handler, and the lifecycle.
  *
- * <p>Pipeline: flush consolidation first (flushes within one read loop become one), TLS if
- * configured, the frame decoder (length checked before any body is buffered), then the role's
- * handler, which runs the handshake deadline and the session.
+ * <p>Pipeline: flush consolidation first where the role writes while reading (flushes within one
+ * read loop become one), TLS if configured, the frame decoder (length checked before any body is
+ * buffered), then the role's handler, which runs the handshake deadline and the session.
  */
 abstract class TcpServerTransport {
   private static final Logger log = LoggerFactory.getLogger(TcpServerTransport.class);
@@ -71,6 +71,15 @@ abstract class TcpServerTransport {
 
   /** The role's handler for a new connection. */
   protected abstract ChannelHandler newConnectionHandler();
+
+  /**
+   * Whether the role writes from inside its read loop, so that flushes there are worth merging
+   * into one; true by default. A role whose writes all run as event-loop tasks gains nothing from
+   * it and saves the handler on every connection.
+   */
+  protected boolean flushesWhileReading() {
+    return true;
+  }
 
   /** Role-specific options of accepted connections; none by default. */
   protected void configureChildren(ServerBootstrap bootstrap) {}
@@ -212,7 +221,9 @@ abstract class TcpServerTransport {
     @Override
     protected void initChannel(Channel ch) {
       ChannelPipeline p = ch.pipeline();
-      p.addLast(new FlushConsolidationHandler());
+      if (flushesWhileReading()) {
+        p.addLast(new FlushConsolidationHandler());
+      }
       if (tls != null) {
         p.addLast(tls.newHandler(ch.alloc()));
       }
