@@ -23,10 +23,12 @@ import java.util.function.Function;
  * the rate grows the batches grow by themselves.
  *
  * <p>Order: appends leave in the order they were submitted, on one connection, and Redis runs
- * scripts one at a time, so one user's seqs follow the order of the calls. Every call is sent from
- * one sender thread for that reason: Lettuce writes a command at once when called on the
- * connection's event loop but queues it for the loop when called elsewhere, so a call sent from
- * the loop (where replies complete) could overtake one another thread had queued just before.
+ * scripts one at a time, so one user's seqs follow the order of the calls. Every call is sent while
+ * holding the lock that orders the queue, and never from the thread where replies complete (the
+ * connection's event loop): Lettuce writes a command at once when called on that loop but queues
+ * it for the loop when called elsewhere, so a call sent from the loop could overtake one another
+ * thread had queued just before. Calls due when a reply completes go out from a sender thread;
+ * a push made while fewer calls are in flight goes out at once from the thread that made it.
  *
  * <p>Memory: at most {@link #MAX_QUEUED} pushes wait; past that an append fails with {@code
  * UNAVAILABLE}, as it would if Redis were unreachable, rather than queueing without bound.
@@ -69,11 +71,13 @@ final class AppendBatcher {
   private int queuedPushes;
   private int inFlight;
   private boolean sendScheduled;
+  /** The thread replies last completed on: it must not send (see the class comment). */
+  private volatile Thread replyThread;
 
   /**
    * @param call runs one script call for the given appends (one or more per user, in order) and
    *     answers one {@link Stored} per append, in the same order
-   * @param sender runs the sends, one at a time in the order given (a single thread)
+   * @param sender runs the sends that are due when a reply completes (a single thread)
    */
   AppendBatcher(Function<List<Pending>, CompletionStage<List<Stored>>> call, Executor sender) {
     this.call = call;
@@ -97,7 +101,11 @@ final class AppendBatcher {
       } else {
         queue.addAll(appends);
         queuedPushes += pushes;
-        schedule = scheduleLocked();
+        if (Thread.currentThread() != replyThread) {
+          sendDueLocked();
+        } else {
+          schedule = scheduleLocked();
+        }
       }
     }
     if (full != null) {
@@ -140,18 +148,19 @@ final class AppendBatcher {
     }
   }
 
-  /** On the sender: sends batches while calls may be in flight and appends wait. */
+  /** On the sender: sends what is due. */
   private void sendWhatIsDue() {
-    while (true) {
-      List<Pending> batch;
-      synchronized (this) {
-        if (inFlight >= MAX_IN_FLIGHT || queue.isEmpty()) {
-          sendScheduled = false;
-          return;
-        }
-        batch = takeLocked();
-        inFlight++;
-      }
+    synchronized (this) {
+      sendScheduled = false;
+      sendDueLocked();
+    }
+  }
+
+  /** Sends batches while calls may be in flight and appends wait. Never on the reply thread. */
+  private void sendDueLocked() {
+    while (inFlight < MAX_IN_FLIGHT && !queue.isEmpty()) {
+      List<Pending> batch = takeLocked();
+      inFlight++;
       CompletionStage<List<Stored>> reply;
       try {
         reply = call.apply(batch);
@@ -184,6 +193,10 @@ final class AppendBatcher {
   }
 
   private void finished(List<Pending> batch, List<Stored> stored, Throwable err) {
+    if (!Thread.holdsLock(this)) {
+      // Where replies complete; a call that failed at once completes on its sender, under the lock.
+      replyThread = Thread.currentThread();
+    }
     // Keep Redis busy first, then wake the waiters (whose callbacks run on this thread).
     boolean schedule;
     synchronized (this) {

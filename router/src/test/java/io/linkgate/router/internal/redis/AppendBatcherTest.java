@@ -134,13 +134,43 @@ class AppendBatcherTest {
   }
 
   @Test
-  void appendsSubmittedAfterTheSenderStoppedFailAsUnavailable() {
+  void onTheThreadWhereRepliesCompleteAppendsWaitForTheSender() {
+    List<Runnable> senderTasks = new ArrayList<>();
+    List<CompletableFuture<List<AppendBatcher.Stored>>> made = new ArrayList<>();
+    AppendBatcher b =
+        new AppendBatcher(
+            batch -> {
+              CompletableFuture<List<AppendBatcher.Stored>> reply = new CompletableFuture<>();
+              made.add(reply);
+              return reply;
+            },
+            senderTasks::add);
+    b.submit(List.of(pending("a", 1, 1)));
+    assertThat(made).as("sent at once by the thread that made it").hasSize(1);
+    made.get(0).complete(List.of(new AppendBatcher.Stored("e", 1))); // this thread is now the reply thread
+
+    b.submit(List.of(pending("b", 1, 1)));
+    assertThat(made).as("not sent from the reply thread").hasSize(1);
+    assertThat(senderTasks).hasSize(1);
+    senderTasks.get(0).run();
+    assertThat(made).as("sent by the sender").hasSize(2);
+  }
+
+  @Test
+  void appendsLeftToAStoppedSenderFailAsUnavailable() {
+    List<CompletableFuture<List<AppendBatcher.Stored>>> made = new ArrayList<>();
     AppendBatcher closed =
         new AppendBatcher(
-            batch -> new CompletableFuture<>(),
+            batch -> {
+              CompletableFuture<List<AppendBatcher.Stored>> reply = new CompletableFuture<>();
+              made.add(reply);
+              return reply;
+            },
             task -> {
               throw new java.util.concurrent.RejectedExecutionException("shut down");
             });
+    closed.submit(List.of(pending("first", 1, 1)));
+    made.get(0).complete(List.of(new AppendBatcher.Stored("e", 1))); // this thread is now the reply thread
     AppendBatcher.Pending late = pending("late", 1, 1);
     closed.submit(List.of(late));
     assertThat(late.done()).isCompletedExceptionally();
