@@ -139,11 +139,7 @@ class AppendBatcherTest {
     List<CompletableFuture<List<AppendBatcher.Stored>>> made = new ArrayList<>();
     AppendBatcher b =
         new AppendBatcher(
-            batch -> {
-              CompletableFuture<List<AppendBatcher.Stored>> reply = new CompletableFuture<>();
-              made.add(reply);
-              return reply;
-            },
+            replyingLater(made),
             senderTasks::add);
     b.submit(List.of(pending("a", 1, 1)));
     assertThat(made).as("sent at once by the thread that made it").hasSize(1);
@@ -161,11 +157,7 @@ class AppendBatcherTest {
     List<CompletableFuture<List<AppendBatcher.Stored>>> made = new ArrayList<>();
     AppendBatcher closed =
         new AppendBatcher(
-            batch -> {
-              CompletableFuture<List<AppendBatcher.Stored>> reply = new CompletableFuture<>();
-              made.add(reply);
-              return reply;
-            },
+            replyingLater(made),
             task -> {
               throw new java.util.concurrent.RejectedExecutionException("shut down");
             });
@@ -180,6 +172,16 @@ class AppendBatcherTest {
     } catch (InterruptedException | ExecutionException e) {
       assertThat(((GatewayException) e.getCause()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
     }
+  }
+
+  /** Script calls whose replies the test completes by hand, collected in {@code made}. */
+  private static java.util.function.Function<List<AppendBatcher.Pending>, java.util.concurrent.CompletionStage<List<AppendBatcher.Stored>>>
+      replyingLater(List<CompletableFuture<List<AppendBatcher.Stored>>> made) {
+    return batch -> {
+      CompletableFuture<List<AppendBatcher.Stored>> reply = new CompletableFuture<>();
+      made.add(reply);
+      return reply;
+    };
   }
 
   private void fillInFlight() {
