@@ -78,7 +78,7 @@ public final class Engine implements NoticeBus.Listener {
             rooms,
             config.maxDevicesPerUser(),
             config.events());
-    SendDedup dedup = new SendDedup(config.dedupCapacity(), config.dedupTtl());
+    SendDedup dedup = new SendDedup(config.dedupCapacity(), config.dedupTtl(), System::nanoTime);
     dedup.events(config.events());
     this.sends =
         new Sends(
