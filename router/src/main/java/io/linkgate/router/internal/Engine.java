@@ -11,7 +11,6 @@ import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Push;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.proto.Send;
-import io.linkgate.api.proto.Welcome;
 import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.DownlinkChannel;
 import io.linkgate.api.transport.DownlinkSession;
@@ -118,6 +117,10 @@ public final class Engine implements NoticeBus.Listener {
     return msgIds.next();
   }
 
+  String nextUplinkId() {
+    return uplinkIds.next();
+  }
+
   public String nodeId() {
     return nodeId;
   }
@@ -204,15 +207,8 @@ public final class Engine implements NoticeBus.Listener {
                   }
                   // Uplinks carry no seq state: opening one costs no store access (the HTTP
                   // tunnel opens one per request).
-                  Welcome welcome =
-                      Welcome.newBuilder()
-                          .setSessionId(uplinkIds.next())
-                          .setNodeId(nodeId)
-                          .setUserId(identity.userId())
-                          .setHeartbeatMs(info.heartbeatMs())
-                          .build();
                   config.events().uplinkOpened(info.transport());
-                  return new Uplink(this, identity, hello.getDeviceId(), welcome);
+                  return new Uplink(this, identity, hello.getDeviceId(), info.heartbeatMs());
                 }),
         Role.UPLINK);
   }
