@@ -52,6 +52,29 @@ class UplinkTest {
   }
 
   @Test
+  void anUplinksWelcomeIsMadeOnceThoughAskedForFromManyThreads() throws Exception {
+    // The Welcome is made when first asked for; it must still be one per session.
+    UplinkSession up = uplink(router, "alice", "phone");
+    ExecutorService askers = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<String>> ids = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        ids.add(askers.submit(() -> up.welcome().getSessionId()));
+      }
+      String first = ids.get(0).get(30, TimeUnit.SECONDS);
+      for (Future<String> id : ids) {
+        assertThat(id.get(30, TimeUnit.SECONDS)).isEqualTo(first);
+      }
+    } finally {
+      askers.shutdownNow();
+    }
+    UplinkSession other = uplink(router, "alice", "phone");
+    join(other.handle(send("c1", "user:bob", "hi"))); // used before its Welcome is asked for
+    assertThat(other.welcome().getSessionId()).isNotEqualTo(up.welcome().getSessionId());
+    assertThat(other.welcome().getUserId()).isEqualTo("alice");
+  }
+
+  @Test
   void uplinkWithBadTokenOrRoleIsRefused() {
     Hello bad = Fixtures.upHello("alice", "phone").toBuilder().setToken("x.y.z").build();
     assertCode(failure(router.openUplink(bad, UP)), ErrorCode.UNAUTHENTICATED);

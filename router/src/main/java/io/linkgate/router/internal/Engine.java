@@ -11,7 +11,6 @@ import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Push;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.proto.Send;
-import io.linkgate.api.proto.Welcome;
 import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.DownlinkChannel;
 import io.linkgate.api.transport.DownlinkSession;
@@ -78,7 +77,7 @@ public final class Engine implements NoticeBus.Listener {
             rooms,
             config.maxDevicesPerUser(),
             config.events());
-    SendDedup dedup = new SendDedup(config.dedupCapacity(), config.dedupTtl());
+    SendDedup dedup = new SendDedup(config.dedupCapacity(), config.dedupTtl(), System::nanoTime);
     dedup.events(config.events());
     this.sends =
         new Sends(
@@ -116,6 +115,10 @@ public final class Engine implements NoticeBus.Listener {
 
   String nextMsgId() {
     return msgIds.next();
+  }
+
+  String nextUplinkId() {
+    return uplinkIds.next();
   }
 
   public String nodeId() {
@@ -204,15 +207,8 @@ public final class Engine implements NoticeBus.Listener {
                   }
                   // Uplinks carry no seq state: opening one costs no store access (the HTTP
                   // tunnel opens one per request).
-                  Welcome welcome =
-                      Welcome.newBuilder()
-                          .setSessionId(uplinkIds.next())
-                          .setNodeId(nodeId)
-                          .setUserId(identity.userId())
-                          .setHeartbeatMs(info.heartbeatMs())
-                          .build();
                   config.events().uplinkOpened(info.transport());
-                  return new Uplink(this, identity, hello.getDeviceId(), welcome);
+                  return new Uplink(this, identity, hello.getDeviceId(), info.heartbeatMs());
                 }),
         Role.UPLINK);
   }

@@ -1,57 +1,108 @@
 package io.linkgate.router.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.linkgate.api.proto.Frame;
+import io.linkgate.router.RouterEvents;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Makes {@code Send} idempotent by (user, client_msg_id): the first attempt's answer is kept, as a
  * future, so a retry that arrives while the first is still in flight waits for it instead of
- * delivering again. Bounded by entries and by age; only successful answers ({@code SendAck}) are
- * kept, so a send that failed may be retried for real.
+ * delivering again. Only successful answers ({@code SendAck}) are kept, so a send that failed may
+ * be retried for real.
+ *
+ * <p>A window of the latest sends, oldest out first: at most {@code capacity} answers, each for at
+ * most {@code ttl}. Every send is new and a retry comes soon after its first attempt, so the
+ * oldest answer is always the one to drop, and dropping it costs a queue poll and a map removal.
+ * (A general cache here, Caffeine at its bound, spent more on each send's insert, its frequency
+ * sketch and eviction, than the rest of the dedup together.)
  */
 final class SendDedup {
   private record Key(String userId, String clientMsgId) {}
 
-  private final Cache<Key, CompletableFuture<Frame>> answers;
-  private volatile io.linkgate.router.RouterEvents events = io.linkgate.router.RouterEvents.NONE;
+  /** One kept answer and when its send arrived. */
+  private record Entry(Key key, CompletableFuture<Frame> answer, long arrivedNanos) {}
 
-  void events(io.linkgate.router.RouterEvents e) {
-    this.events = e;
+  private final ConcurrentHashMap<Key, Entry> answers = new ConcurrentHashMap<>();
+  /** Every entry taken in, oldest first; removed ones stay until their turn. Guarded by itself. */
+  private final ArrayDeque<Entry> arrivals = new ArrayDeque<>();
+  private final long capacity;
+  private final long ttlNanos;
+  private final LongSupplier nanoTime;
+  private volatile RouterEvents events = RouterEvents.NONE;
+
+  /**
+   * @param capacity most answers kept
+   * @param ttl how long an answer is kept
+   * @param nanoTime the clock the ttl is measured on ({@code System::nanoTime})
+   */
+  SendDedup(long capacity, Duration ttl, LongSupplier nanoTime) {
+    if (capacity <= 0) {
+      throw new IllegalArgumentException("capacity must be positive");
+    }
+    this.capacity = capacity;
+    this.ttlNanos = ttl.toNanos();
+    this.nanoTime = nanoTime;
   }
 
-  SendDedup(long capacity, Duration ttl) {
-    this.answers =
-        Caffeine.newBuilder().maximumSize(capacity).expireAfterWrite(ttl).executor(Runnable::run).build();
+  void events(RouterEvents e) {
+    this.events = e;
   }
 
   /** The answer of the first call for this key; {@code attempt} runs only for the first. */
   CompletionStage<Frame> once(
       String userId, String clientMsgId, Supplier<CompletionStage<Frame>> attempt) {
     Key key = new Key(userId, clientMsgId);
-    CompletableFuture<Frame> mine = new CompletableFuture<>();
-    CompletableFuture<Frame> first = answers.asMap().putIfAbsent(key, mine);
-    if (first != null) {
-      events.dedupHit();
-      return first.minimalCompletionStage();
+    long now = nanoTime.getAsLong();
+    Entry mine = new Entry(key, new CompletableFuture<>(), now);
+    Entry first;
+    while ((first = answers.putIfAbsent(key, mine)) != null) {
+      if (now - first.arrivedNanos() < ttlNanos) {
+        events.dedupHit();
+        return first.answer().minimalCompletionStage();
+      }
+      if (answers.replace(key, first, mine)) {
+        break; // past the window: a new send
+      }
     }
+    admit(mine);
+    CompletableFuture<Frame> answer = mine.answer();
     attempt
         .get()
         .whenComplete(
             (frame, err) -> {
               if (err != null || frame.getKindCase() != Frame.KindCase.SEND_ACK) {
-                answers.asMap().remove(key, mine);
+                answers.remove(key, mine);
               }
               if (err != null) {
-                mine.completeExceptionally(err);
+                answer.completeExceptionally(err);
               } else {
-                mine.complete(frame);
+                answer.complete(frame);
               }
             });
-    return mine;
+    return answer;
+  }
+
+  /** Answers kept now (for tests of the bound). */
+  int size() {
+    return answers.size();
+  }
+
+  /** Queues {@code entry} and drops the oldest while over capacity or past the ttl. */
+  private void admit(Entry entry) {
+    synchronized (arrivals) {
+      arrivals.addLast(entry);
+      Entry oldest;
+      while ((oldest = arrivals.peekFirst()) != null
+          && (arrivals.size() > capacity || entry.arrivedNanos() - oldest.arrivedNanos() >= ttlNanos)) {
+        arrivals.pollFirst();
+        answers.remove(oldest.key(), oldest); // false if it failed or was replaced meanwhile
+      }
+    }
   }
 }

@@ -25,18 +25,39 @@ final class Uplink implements UplinkSession, SendContext {
   private final Engine engine;
   private final Identity identity;
   private final String deviceId;
-  private final Welcome welcome;
+  private final int heartbeatMs;
+  /**
+   * Made when first asked for: a tunnel POST or a gRPC call carrying frames opens an uplink for
+   * those frames alone and never shows its Welcome, so its session id would be made for nothing.
+   */
+  private volatile Welcome welcome;
 
-  Uplink(Engine engine, Identity identity, String deviceId, Welcome welcome) {
+  Uplink(Engine engine, Identity identity, String deviceId, int heartbeatMs) {
     this.engine = engine;
     this.identity = identity;
     this.deviceId = deviceId;
-    this.welcome = welcome;
+    this.heartbeatMs = heartbeatMs;
   }
 
   @Override
   public Welcome welcome() {
-    return welcome;
+    Welcome w = welcome;
+    if (w == null) {
+      synchronized (this) {
+        w = welcome;
+        if (w == null) {
+          w =
+              Welcome.newBuilder()
+                  .setSessionId(engine.nextUplinkId())
+                  .setNodeId(engine.nodeId())
+                  .setUserId(identity.userId())
+                  .setHeartbeatMs(heartbeatMs)
+                  .build();
+          welcome = w;
+        }
+      }
+    }
+    return w;
   }
 
   @Override
@@ -77,7 +98,10 @@ final class Uplink implements UplinkSession, SendContext {
 
   @Override
   public void onClosed() {
-    log.debug("uplink {} closed", welcome.getSessionId());
+    if (log.isDebugEnabled()) {
+      Welcome w = welcome;
+      log.debug("uplink {} of {}/{} closed", w == null ? "(id never shown)" : w.getSessionId(), identity.userId(), deviceId);
+    }
   }
 
   @Override

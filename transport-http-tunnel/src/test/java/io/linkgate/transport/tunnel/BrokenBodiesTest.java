@@ -6,14 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.linkgate.api.FrameCodec;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
-import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Role;
-import io.linkgate.api.proto.Welcome;
-import io.linkgate.api.transport.ConnectionInfo;
-import io.linkgate.api.transport.DownlinkChannel;
-import io.linkgate.api.transport.DownlinkSession;
-import io.linkgate.api.transport.SessionHandler;
-import io.linkgate.api.transport.UplinkSession;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +16,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,46 +101,5 @@ class BrokenBodiesTest {
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> uplinksClosed.get() == 5);
     assertNothingLoggedAboveDebug();
-  }
-
-  /** The router, counting the uplink sessions the tunnel closes (one per POST). */
-  private static final class ClosingCounter implements SessionHandler {
-    private final SessionHandler core;
-    private final AtomicInteger closed;
-
-    ClosingCounter(SessionHandler core, AtomicInteger closed) {
-      this.core = core;
-      this.closed = closed;
-    }
-
-    @Override
-    public CompletionStage<DownlinkSession> openDownlink(
-        Hello hello, ConnectionInfo info, DownlinkChannel channel) {
-      return core.openDownlink(hello, info, channel);
-    }
-
-    @Override
-    public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
-      return core.openUplink(hello, info)
-          .thenApply(
-              session ->
-                  new UplinkSession() {
-                    @Override
-                    public Welcome welcome() {
-                      return session.welcome();
-                    }
-
-                    @Override
-                    public CompletionStage<Frame> handle(Frame frame) {
-                      return session.handle(frame);
-                    }
-
-                    @Override
-                    public void onClosed() {
-                      session.onClosed();
-                      closed.incrementAndGet();
-                    }
-                  });
-    }
   }
 }

@@ -31,6 +31,12 @@ final class HandshakeDeadline {
    * @param release what to do with a session that arrives too late
    */
   <T> CompletableFuture<T> bound(CompletionStage<T> stage, Consumer<T> release) {
+    CompletableFuture<T> opened = stage.toCompletableFuture();
+    if (opened.isDone()) {
+      // The usual case (a token verified lately is not checked again): nothing to time, and a
+      // timer would cost a scheduling and a cancel on every request.
+      return opened;
+    }
     CompletableFuture<T> result = new CompletableFuture<>();
     Scheduler.Task timer =
         scheduler.schedule(

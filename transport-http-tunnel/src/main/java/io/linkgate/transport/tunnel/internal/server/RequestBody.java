@@ -71,24 +71,8 @@ final class RequestBody implements Runnable {
     }
     // Held bytes go back when the exchange is over, however it ends: the frames live until then.
     Request.addCompletionListener(request, failure -> body.releaseHeld());
-    long timeoutMs = ctx.settings().bodyTimeoutMs();
-    Scheduler.Task deadline =
-        ctx.scheduler()
-            .schedule(
-                () -> {
-                  if (body.result.completeExceptionally(
-                      new HttpRefusal(
-                          408,
-                          ErrorCode.TIMEOUT,
-                          "request body not complete within " + timeoutMs + " ms"))) {
-                    ctx.events().error(TransportError.IO); // a body that stalls: the link's trouble
-                  }
-                },
-                timeoutMs,
-                TimeUnit.MILLISECONDS);
     body.result.whenComplete(
         (frames, failure) -> {
-          deadline.cancel();
           TransportError kind =
               frames == null || frames.badFrame() == null
                   ? null
@@ -98,7 +82,31 @@ final class RequestBody implements Runnable {
           }
         });
     body.run();
+    if (!body.result.isDone()) {
+      // Timed only when it did not all arrive with the head, as a small body usually does: a
+      // timer costs a scheduling and a cancel, and those would be paid by every request.
+      Scheduler.Task deadline = body.startDeadline(ctx);
+      body.result.whenComplete((frames, failure) -> deadline.cancel());
+    }
     return body.result;
+  }
+
+  /** Fails the body with 408 if it is not complete within the body timeout from now. */
+  private Scheduler.Task startDeadline(TunnelContext ctx) {
+    long timeoutMs = ctx.settings().bodyTimeoutMs();
+    return ctx.scheduler()
+        .schedule(
+            () -> {
+              if (result.completeExceptionally(
+                  new HttpRefusal(
+                      408,
+                      ErrorCode.TIMEOUT,
+                      "request body not complete within " + timeoutMs + " ms"))) {
+                ctx.events().error(TransportError.IO); // a body that stalls: the link's trouble
+              }
+            },
+            timeoutMs,
+            TimeUnit.MILLISECONDS);
   }
 
   @Override
