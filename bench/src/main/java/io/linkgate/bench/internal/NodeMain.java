@@ -81,6 +81,7 @@ public final class NodeMain {
           sends-per-second: 0
           sessions-per-address: 0
           handshakes-per-second-per-address: 0
+          pending-handshakes-per-address: 0
         router:
           inbox-capacity: %s
         store: %s
