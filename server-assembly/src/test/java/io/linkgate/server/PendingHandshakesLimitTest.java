@@ -30,7 +30,7 @@ class PendingHandshakesLimitTest {
   private static final int MAX = 4;
 
   @ParameterizedTest
-  @ValueSource(strings = {"tcp", "http-tunnel"})
+  @ValueSource(strings = {"tcp", "http-tunnel", "grpc"})
   void silentConnectionsPastTheBoundAreClosedAndHandshakesDoneDoNotCount(String transport)
       throws Exception {
     LinkgateConfig config =
