@@ -20,6 +20,14 @@ import java.time.Duration;
  *     this node; default 10,000, 0 for no limit (many users may share a carrier's NAT address)
  * @param handshakesPerSecondPerAddress handshakes one remote address may start per second, in
  *     bursts of twice that; default 500, 0 for no limit
+ * @param pendingHandshakesPerAddress ({@code pending-handshakes-per-address}) connections one
+ *     remote address may hold open on one transport's listeners (a role) before they are past the
+ *     handshake (a TCP connection until its session opens, a tunnel connection until its first
+ *     request head is in, a gRPC connection until its first call starts); the next is closed as it
+ *     is accepted, with a log line at most every 10 s. Bounds what a client opening thousands of
+ *     sockets and never sending Hello holds, each for at most {@code handshake-timeout}; default
+ *     256, 0 for no limit (honest clients behind one NAT address rarely have that many handshakes
+ *     in flight at once)
  */
 public record LimitsConfig(
     Integer maxFrameBytes,
@@ -30,10 +38,12 @@ public record LimitsConfig(
     Double sendsPerSecond,
     Integer sendBurst,
     Integer sessionsPerAddress,
-    Double handshakesPerSecondPerAddress) {
+    Double handshakesPerSecondPerAddress,
+    Integer pendingHandshakesPerAddress) {
   public static final double DEFAULT_SENDS_PER_SECOND = 200;
   public static final int DEFAULT_SESSIONS_PER_ADDRESS = 10_000;
   public static final double DEFAULT_HANDSHAKES_PER_SECOND_PER_ADDRESS = 500;
+  public static final int DEFAULT_PENDING_HANDSHAKES_PER_ADDRESS = 256;
 
   public LimitsConfig {
     Limits d = Limits.defaults();
@@ -70,27 +80,38 @@ public record LimitsConfig(
       throw new ConfigException(
           "handshakes-per-second-per-address must be 0 (no limit) or positive, got " + handshakesPerSecondPerAddress);
     }
+    pendingHandshakesPerAddress =
+        pendingHandshakesPerAddress == null ? DEFAULT_PENDING_HANDSHAKES_PER_ADDRESS : pendingHandshakesPerAddress;
+    if (pendingHandshakesPerAddress < 0) {
+      throw new ConfigException(
+          "pending-handshakes-per-address must be 0 (no limit) or positive, got " + pendingHandshakesPerAddress);
+    }
   }
 
   public LimitsConfig withSendRate(double perSecond, int burst) {
     return new LimitsConfig(maxFrameBytes, outboundQueueBytes, handshakeTimeout, heartbeat, uplinkIdleTimeout,
-        perSecond, burst, sessionsPerAddress, handshakesPerSecondPerAddress);
+        perSecond, burst, sessionsPerAddress, handshakesPerSecondPerAddress, pendingHandshakesPerAddress);
   }
 
   public LimitsConfig withAddressLimits(int sessions, double handshakesPerSecond) {
     return new LimitsConfig(maxFrameBytes, outboundQueueBytes, handshakeTimeout, heartbeat, uplinkIdleTimeout,
-        sendsPerSecond, sendBurst, sessions, handshakesPerSecond);
+        sendsPerSecond, sendBurst, sessions, handshakesPerSecond, pendingHandshakesPerAddress);
+  }
+
+  public LimitsConfig withPendingHandshakesPerAddress(int max) {
+    return new LimitsConfig(maxFrameBytes, outboundQueueBytes, handshakeTimeout, heartbeat, uplinkIdleTimeout,
+        sendsPerSecond, sendBurst, sessionsPerAddress, handshakesPerSecondPerAddress, max);
   }
 
   /** Without a send rate of its own: the default one. */
   public LimitsConfig(
       Integer maxFrameBytes, Integer outboundQueueBytes, Duration handshakeTimeout, HeartbeatConfig heartbeat,
       Duration uplinkIdleTimeout) {
-    this(maxFrameBytes, outboundQueueBytes, handshakeTimeout, heartbeat, uplinkIdleTimeout, null, null, null, null);
+    this(maxFrameBytes, outboundQueueBytes, handshakeTimeout, heartbeat, uplinkIdleTimeout, null, null, null, null, null);
   }
 
   public static LimitsConfig defaults() {
-    return new LimitsConfig(null, null, null, null, null, null, null, null, null);
+    return new LimitsConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The transports' view of these bounds. */
@@ -103,7 +124,8 @@ public record LimitsConfig(
         heartbeat.maxMs(),
         heartbeat.defaultMs(),
         heartbeat.missFactor(),
-        uplinkIdleTimeout);
+        uplinkIdleTimeout,
+        pendingHandshakesPerAddress);
   }
 
   static void requirePositive(Duration d, String key) {

@@ -36,7 +36,7 @@ class LinkgateConfigTest {
         .isEqualTo(
             new RouterConfig(1000, 100_000, Duration.ofMinutes(10), 100_000L, Duration.ofHours(24)));
     assertThat(c.limits().toLimits())
-        .isEqualTo(new Limits(65_536, 262_144, Duration.ofSeconds(10), 5_000, 300_000, 30_000, 2.5, Duration.ofMinutes(3)));
+        .isEqualTo(new Limits(65_536, 262_144, Duration.ofSeconds(10), 5_000, 300_000, 30_000, 2.5, Duration.ofMinutes(3), 256));
   }
 
   @Test

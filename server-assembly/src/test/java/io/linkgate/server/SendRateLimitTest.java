@@ -15,8 +15,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code limits.sends-per-second} on a real node, through the client over TCP. */
+/** {@code limits.sends-per-second} on a real node, through the client. */
 class SendRateLimitTest {
   @Test
   void aUserSendingPastTheConfiguredRateIsRefusedWithRateLimitedAndTheRestArrive() throws Exception {
@@ -55,9 +57,12 @@ class SendRateLimitTest {
     }
   }
 
-  @Test
-  void aClientWithRetriesWaitsOutTheHintAndEverySendArrivesOnce() throws Exception {
-    LinkgateConfig config = TestNodes.loopback().withLimits(LimitsConfig.defaults().withSendRate(20.0, 5));
+  /** On every transport: the refusal reaches the SDK with its hint however the transport maps it. */
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "http-tunnel", "grpc"})
+  void aClientWithRetriesWaitsOutTheHintAndEverySendArrivesOnce(String transport) throws Exception {
+    LinkgateConfig config =
+        TestNodes.loopback(transport).withLimits(LimitsConfig.defaults().withSendRate(20.0, 5));
     try (LinkgateServer node = LinkgateServer.start(config)) {
       LinkedBlockingQueue<Push> toBob = new LinkedBlockingQueue<>();
       try (LinkgateClient bob = TestNodes.client(node, "bob", toBob);

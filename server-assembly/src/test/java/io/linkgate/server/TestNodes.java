@@ -17,6 +17,11 @@ final class TestNodes {
   private TestNodes() {}
 
   static LinkgateConfig loopback() {
+    return loopback("tcp");
+  }
+
+  /** A node serving both roles on {@code transport} alone. */
+  static LinkgateConfig loopback(String transport) {
     return LinkgateConfig.parse(
         """
         node-id: test-node
@@ -26,10 +31,10 @@ final class TestNodes {
         auth:
           secret: %s
         transports:
-          downlink: [{transport: tcp, ports: [0]}]
-          uplink: [{transport: tcp, ports: [0]}]
+          downlink: [{transport: %s, ports: [0]}]
+          uplink: [{transport: %s, ports: [0]}]
         """
-            .formatted(SECRET));
+            .formatted(SECRET, transport, transport));
   }
 
   static Endpoint endpoint(LinkgateServer node, Role role) {

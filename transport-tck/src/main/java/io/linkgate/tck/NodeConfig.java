@@ -8,14 +8,26 @@ import java.util.function.Function;
 
 /**
  * How the kit starts a node: the limits both transports run with, the router's inbox bound, how
- * many ports each role listens on (all port 0), and the transport-specific options per role.
+ * many ports each role listens on (all port 0), the transport-specific options per role, and the
+ * router's per-user send rate (0: none, as on the shared node).
  */
 record NodeConfig(
     String nodeId,
     Limits limits,
     int inboxCapacity,
     int portsPerRole,
-    Function<Role, Map<String, String>> options) {
+    Function<Role, Map<String, String>> options,
+    double sendsPerSecond,
+    int sendBurst) {
+
+  NodeConfig(
+      String nodeId,
+      Limits limits,
+      int inboxCapacity,
+      int portsPerRole,
+      Function<Role, Map<String, String>> options) {
+    this(nodeId, limits, inboxCapacity, portsPerRole, options, 0, 0);
+  }
 
   /**
    * Limits tightened so the timers fire in test time: a small outbound queue, a 1 s handshake
@@ -38,15 +50,19 @@ record NodeConfig(
   static final int TEST_INBOX_CAPACITY = 64;
 
   NodeConfig withLimits(Limits newLimits) {
-    return new NodeConfig(nodeId, newLimits, inboxCapacity, portsPerRole, options);
+    return new NodeConfig(nodeId, newLimits, inboxCapacity, portsPerRole, options, sendsPerSecond, sendBurst);
   }
 
   NodeConfig withNodeId(String newNodeId) {
-    return new NodeConfig(newNodeId, limits, inboxCapacity, portsPerRole, options);
+    return new NodeConfig(newNodeId, limits, inboxCapacity, portsPerRole, options, sendsPerSecond, sendBurst);
   }
 
   NodeConfig withPortsPerRole(int ports) {
-    return new NodeConfig(nodeId, limits, inboxCapacity, ports, options);
+    return new NodeConfig(nodeId, limits, inboxCapacity, ports, options, sendsPerSecond, sendBurst);
+  }
+
+  NodeConfig withSendRate(double perSecond, int burst) {
+    return new NodeConfig(nodeId, limits, inboxCapacity, portsPerRole, options, perSecond, burst);
   }
 
   static Limits withUplinkIdleTimeout(Limits l, Duration idle) {

@@ -76,6 +76,9 @@ final class TckNode implements AutoCloseable {
     if (store != null) {
       builder.store(store);
     }
+    if (config.sendsPerSecond() > 0) {
+      builder.sendRate(config.sendsPerSecond(), config.sendBurst());
+    }
     Router router = builder.build();
     DownlinkTransport downlink = downlinkFactory.create(settings(config, Role.DOWNLINK), router);
     UplinkTransport uplink = uplinkFactory.create(settings(config, Role.UPLINK), router);

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The conformance suite every Linkgate transport passes: handshake, auth, heartbeats, send and
- * push, resume, idempotency, rooms, bad input, slow consumers and lifecycle, all against a real
- * in-memory router and the transport's own server and client sides over loopback.
+ * push, resume, idempotency, rooms, bad input, slow consumers, send rate limits and lifecycle, all
+ * against a real in-memory router and the transport's own server and client sides over loopback.
  *
  * <p>How a transport author uses it: add {@code io.linkgate:linkgate-transport-tck} as a test
  * dependency, then write one test class
@@ -57,6 +57,7 @@ public abstract class TransportConformanceSuite {
   private ResumeChecks resume;
   private RoomChecks rooms;
   private AbuseChecks abuse;
+  private RateLimitChecks rateLimit;
   private LifecycleChecks lifecycle;
 
   /** The server side of the transport under test. */
@@ -116,6 +117,7 @@ public abstract class TransportConformanceSuite {
     resume = new ResumeChecks(fx);
     rooms = new RoomChecks(fx);
     abuse = new AbuseChecks(fx);
+    rateLimit = new RateLimitChecks(fx);
     lifecycle = new LifecycleChecks(fx);
   }
 
@@ -319,6 +321,11 @@ public abstract class TransportConformanceSuite {
   @Test
   public void slowConsumerIsDisconnectedWithMemoryBounded() throws IOException {
     abuse.slowConsumerIsDisconnectedWithMemoryBounded();
+  }
+
+  @Test
+  public void sendsPastTheUserRateAreRefusedWithAHintAndNotDelivered() throws IOException {
+    rateLimit.sendsPastTheUserRateAreRefusedWithAHintAndNotDelivered();
   }
 
   // ---- lifecycle ----

@@ -14,6 +14,10 @@ import java.time.Duration;
  * @param defaultHeartbeatMs granted when the client proposes none
  * @param heartbeatMissFactor a downlink silent for this many intervals is closed
  * @param uplinkIdleTimeout an uplink with no frame for this long is closed
+ * @param pendingHandshakesPerAddress connections one remote address may hold open on one listener
+ *     group (a transport's role) before they are past the handshake; one more is closed as it is
+ *     accepted (see {@link PendingHandshakes}). 0 for no limit, the default here: the server sets
+ *     one from {@code limits.pending-handshakes-per-address}
  */
 public record Limits(
     int maxFrameBytes,
@@ -23,7 +27,8 @@ public record Limits(
     int maxHeartbeatMs,
     int defaultHeartbeatMs,
     double heartbeatMissFactor,
-    Duration uplinkIdleTimeout) {
+    Duration uplinkIdleTimeout,
+    int pendingHandshakesPerAddress) {
 
   public Limits {
     if (maxFrameBytes <= 0 || outboundQueueBytes <= 0) {
@@ -36,6 +41,31 @@ public record Limits(
     if (heartbeatMissFactor < 1.0) {
       throw new IllegalArgumentException("heartbeatMissFactor must be at least 1");
     }
+    if (pendingHandshakesPerAddress < 0) {
+      throw new IllegalArgumentException("pendingHandshakesPerAddress must be 0 (no limit) or positive");
+    }
+  }
+
+  /** Limits without a bound on connections per address before the handshake. */
+  public Limits(
+      int maxFrameBytes,
+      int outboundQueueBytes,
+      Duration handshakeTimeout,
+      int minHeartbeatMs,
+      int maxHeartbeatMs,
+      int defaultHeartbeatMs,
+      double heartbeatMissFactor,
+      Duration uplinkIdleTimeout) {
+    this(
+        maxFrameBytes,
+        outboundQueueBytes,
+        handshakeTimeout,
+        minHeartbeatMs,
+        maxHeartbeatMs,
+        defaultHeartbeatMs,
+        heartbeatMissFactor,
+        uplinkIdleTimeout,
+        0);
   }
 
   public static Limits defaults() {

@@ -37,6 +37,13 @@ public final class NodeMain {
           ready.append(n == 1 ? " port=" : " port" + n + "=").append(e.getPort());
         }
       }
+      ready.append(" uplink=")
+          .append(
+              server.endpoints().stream()
+                  .filter(e -> e.getRole() == Role.UPLINK && e.getTransport().equals("tcp"))
+                  .mapToInt(Endpoint::getPort)
+                  .findFirst()
+                  .orElse(0));
       ready.append(" pid=").append(ProcessHandle.current().pid());
       ready.append(" ops=").append(server.opsAddress().map(InetSocketAddress::getPort).orElse(0));
       ready.append(" dispatch=").append(server.dispatchAddress().map(InetSocketAddress::getPort).orElse(0));
@@ -59,7 +66,10 @@ public final class NodeMain {
    * everywhere (several nodes share the machine; with the operations listener's default 9100 the
    * second node would fail to start). The admin API is on when {@code adminToken} is given, the
    * dispatch listener when {@code dispatch=true}. Further arguments: {@code inbox}, {@code
-   * outboundBytes}, {@code threads} (TCP downlink event loops).
+   * outboundBytes}, {@code threads} (TCP downlink event loops), {@code handshakeTimeout} (default
+   * 60s), {@code pendingPerAddress} (limits.pending-handshakes-per-address, default 0),
+   * {@code uplink} ({@code true} for a TCP uplink listener on a free port, its port in the READY
+   * line as {@code uplink=}).
    */
   public static String yaml(Map<String, String> args) {
     String store =
@@ -77,10 +87,11 @@ public final class NodeMain {
           secret: "%s"
         limits:
           outbound-queue-bytes: %s
-          handshake-timeout: 60s
+          handshake-timeout: %s
           sends-per-second: 0
           sessions-per-address: 0
           handshakes-per-second-per-address: 0
+          pending-handshakes-per-address: %s
         router:
           inbox-capacity: %s
         store: %s
@@ -91,12 +102,14 @@ public final class NodeMain {
           port: 0
         transports:
           downlink: [{transport: tcp, ports: [%s], options: {threads: "%s"}}]
-          uplink: []
+          uplink: [%s]
         """
         .formatted(
             args.getOrDefault("node", "bench"), args.get("secret"),
-            args.getOrDefault("outboundBytes", "4194304"), args.getOrDefault("inbox", "1000"), store, admin,
-            args.getOrDefault("dispatch", "false"), portList, args.getOrDefault("threads", "2"));
+            args.getOrDefault("outboundBytes", "4194304"), args.getOrDefault("handshakeTimeout", "60s"),
+            args.getOrDefault("pendingPerAddress", "0"), args.getOrDefault("inbox", "1000"), store, admin,
+            args.getOrDefault("dispatch", "false"), portList, args.getOrDefault("threads", "2"),
+            Boolean.parseBoolean(args.getOrDefault("uplink", "false")) ? "{transport: tcp, ports: [0]}" : "");
   }
 
   /** The arguments for {@link ServerProcess#start(String, String, List, Map, java.nio.file.Path)}. */

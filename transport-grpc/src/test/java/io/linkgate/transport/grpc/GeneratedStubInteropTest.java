@@ -64,6 +64,10 @@ class GeneratedStubInteropTest {
   private static final Metadata.Key<Error> ERROR =
       Metadata.Key.of("x-linkgate-error-bin", ProtoUtils.metadataMarshaller(Error.getDefaultInstance()));
 
+  private static final Metadata.Key<String> RETRY_PUSHBACK_MS =
+      Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
+  private static final double SENDS_PER_SECOND = 2;
+
   private final byte[] secret = new byte[32];
   private Router router;
   private DownlinkTransport downlinks;
@@ -76,7 +80,12 @@ class GeneratedStubInteropTest {
     new SecureRandom().nextBytes(secret);
     Injector injector = Guice.createInjector(new GrpcTransportProvider().module());
     router =
-        Router.builder().nodeId("interop").authenticator(new Hs256Authenticator(secret)).build();
+        Router.builder()
+            .nodeId("interop")
+            .authenticator(new Hs256Authenticator(secret))
+            // One send at once per user, then one each 500 ms: the rate-limit tests go past it.
+            .sendRate(SENDS_PER_SECOND, 1)
+            .build();
     downlinks =
         injector
             .getInstance(Key.get(new TypeLiteral<Map<String, DownlinkTransport.Factory>>() {}))
@@ -182,6 +191,88 @@ class GeneratedStubInteropTest {
     Throwable closed = mallory.closed.get(5, TimeUnit.SECONDS);
     assertThat(Status.fromThrowable(closed).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(mallory.frames).as("no Welcome").isEmpty();
+  }
+
+  @Test
+  void aSendPastTheRateIsResourceExhaustedWithTheHintInTheTrailers() {
+    var carol = uplinkAs(GatewayGrpc.newBlockingStub(upChannel), "carol");
+    assertThat(carol.uplink(send("c-1", "user:frank")).getSendAck().getClientMsgId()).isEqualTo("c-1");
+    assertThatThrownBy(() -> carol.uplink(send("c-2", "user:frank")))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+              Error error = e.getTrailers().get(ERROR);
+              assertThat(error.getCode()).isEqualTo(ErrorCode.RATE_LIMITED);
+              assertThat(error.getClientMsgId()).isEqualTo("c-2");
+              assertThat(error.getRetryAfterMs())
+                  .as("a token every %s ms", 1000 / SENDS_PER_SECOND)
+                  .isBetween(1, (int) (1000 / SENDS_PER_SECOND));
+              assertThat(e.getTrailers().get(RETRY_PUSHBACK_MS))
+                  .as("gRPC's own pushback trailer")
+                  .isEqualTo(Integer.toString(error.getRetryAfterMs()));
+            });
+  }
+
+  /**
+   * A generated stub on a channel whose retry policy retries RESOURCE_EXHAUSTED almost at once: only
+   * by waiting out {@code grpc-retry-pushback-ms} does its second send get through.
+   */
+  @Test
+  void aGrpcRetryPolicyWaitsOutThePushback() throws Exception {
+    Map<String, Object> retryPolicy =
+        Map.of(
+            "maxAttempts", 3.0,
+            "initialBackoff", "0.01s",
+            "maxBackoff", "0.01s",
+            "backoffMultiplier", 1.0,
+            "retryableStatusCodes", List.of("RESOURCE_EXHAUSTED"));
+    Map<String, Object> serviceConfig =
+        Map.of(
+            "methodConfig",
+            List.of(
+                Map.of(
+                    "name", List.of(Map.of("service", "linkgate.v1.Gateway")),
+                    "retryPolicy", retryPolicy)));
+    Endpoint e = uplinks.endpoints().get(0);
+    ManagedChannel retrying =
+        NettyChannelBuilder.forAddress(e.getHost(), e.getPort())
+            .usePlaintext()
+            .defaultServiceConfig(serviceConfig)
+            .enableRetry()
+            .build();
+    try {
+      var dave = uplinkAs(GatewayGrpc.newBlockingStub(retrying), "dave");
+      long start = System.nanoTime();
+      assertThat(dave.uplink(send("d-1", "user:frank")).hasSendAck()).isTrue();
+      assertThat(dave.uplink(send("d-2", "user:frank")).getSendAck().getClientMsgId())
+          .as("the send refused at first, retried after the pushback")
+          .isEqualTo("d-2");
+      long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+      assertThat(elapsedMs)
+          .as("two sends of one user at %s/s, burst 1", SENDS_PER_SECOND)
+          .isGreaterThanOrEqualTo((long) (1000 / SENDS_PER_SECOND) * 9 / 10);
+    } finally {
+      retrying.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private GatewayGrpc.GatewayBlockingStub uplinkAs(GatewayGrpc.GatewayBlockingStub stub, String user) {
+    Metadata headers = new Metadata();
+    headers.put(AUTHORIZATION, "Bearer " + token(user));
+    headers.put(DEVICE_ID, user + "-phone");
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private static Frame send(String clientMsgId, String to) {
+    return Frame.newBuilder()
+        .setSend(
+            Send.newBuilder()
+                .setClientMsgId(clientMsgId)
+                .setTo(to)
+                .setPayload(ByteString.copyFromUtf8(clientMsgId)))
+        .build();
   }
 
   private long ackedSeq(String user, String device) throws Exception {

@@ -45,8 +45,12 @@ final class TestNode implements AutoCloseable {
 
   private TestNode(Builder b) throws IOException {
     new SecureRandom().nextBytes(secret);
-    router =
-        Router.builder().nodeId("test-node").authenticator(new Hs256Authenticator(secret)).build();
+    Router.Builder routerBuilder =
+        Router.builder().nodeId("test-node").authenticator(new Hs256Authenticator(secret));
+    if (b.sendsPerSecond > 0) {
+      routerBuilder.sendRate(b.sendsPerSecond, b.sendBurst);
+    }
+    router = routerBuilder.build();
     SessionHandler core = b.core.apply(router);
     var injector = Guice.createInjector(new TunnelModule());
     Map<String, DownlinkTransport.Factory> downlinks =
@@ -83,6 +87,8 @@ final class TestNode implements AutoCloseable {
     private Limits limits = TestNode.limits(Duration.ofSeconds(2), 200);
     private TlsSettings tls;
     private UnaryOperator<SessionHandler> core = r -> r;
+    private double sendsPerSecond;
+    private int sendBurst;
 
     Builder option(String key, String value) {
       options.put(key, value);
@@ -102,6 +108,13 @@ final class TestNode implements AutoCloseable {
     /** Wraps the router as the transports see it (to count or delay what they ask). */
     Builder core(UnaryOperator<SessionHandler> wrap) {
       this.core = wrap;
+      return this;
+    }
+
+    /** Each user's send rate on the node's router; none by default. */
+    Builder sendRate(double perSecond, int burst) {
+      this.sendsPerSecond = perSecond;
+      this.sendBurst = burst;
       return this;
     }
 

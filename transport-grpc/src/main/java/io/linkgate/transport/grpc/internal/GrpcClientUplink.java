@@ -24,7 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The uplink stays open while the connection it was opened on lives. A call the server ends
  * with a status ends the uplink, as an {@code Error} followed by a close does on TCP: the call
  * completes with that {@code Error}, except a refused token, which fails it with an {@link
- * IOException} so that the caller opens a new uplink (and authenticates again).
+ * IOException} so that the caller opens a new uplink (and authenticates again). A send refused
+ * RATE_LIMITED (RESOURCE_EXHAUSTED with the {@code Error} in the trailers) completes with that
+ * {@code Error}, its {@code retry_after_ms} included, and the uplink stays open.
  */
 final class GrpcClientUplink implements ClientUplink {
   private final ClientChannel channel;
@@ -84,8 +86,13 @@ final class GrpcClientUplink implements ClientUplink {
               answer.complete(reply);
               return;
             }
-            closed = true;
             Error refusal = GrpcErrors.trailerError(trailers);
+            if (refusal != null && refusal.getCode() == ErrorCode.RATE_LIMITED) {
+              // A send refused for its rate, with its hint: the uplink itself is fine.
+              answer.complete(Frame.newBuilder().setError(refusal).build());
+              return;
+            }
+            closed = true;
             if (refusal == null) {
               answer.completeExceptionally(
                   new IOException(

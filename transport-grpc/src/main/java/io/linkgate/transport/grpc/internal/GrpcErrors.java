@@ -15,6 +15,9 @@ import io.linkgate.api.proto.ErrorCode;
  * (a serialized {@code linkgate.v1.Error}), so that a Linkgate client recovers the exact code. A
  * status without that trailer comes from gRPC itself (a message over the size limit, a deadline, a
  * lost connection): {@link #codeOf(Status.Code)} reads what it can from the status code alone.
+ * An {@code Error} with a {@code retry_after_ms} (RATE_LIMITED) also sets the trailer {@code
+ * grpc-retry-pushback-ms}, gRPC's own server pushback (gRFC A6), so a plain gRPC client whose retry
+ * policy covers RESOURCE_EXHAUSTED waits as long.
  *
  * <pre>
  *   ErrorCode          gRPC status
@@ -37,6 +40,10 @@ final class GrpcErrors {
   static final Metadata.Key<Error> ERROR_TRAILER =
       Metadata.Key.of(
           "x-linkgate-error-bin", ProtoUtils.metadataMarshaller(Error.getDefaultInstance()));
+
+  /** gRPC's server pushback: milliseconds before the same call may be tried again. */
+  static final Metadata.Key<String> RETRY_PUSHBACK_MS =
+      Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
 
   private GrpcErrors() {}
 
@@ -81,6 +88,9 @@ final class GrpcErrors {
   static Metadata trailers(Error error) {
     Metadata trailers = new Metadata();
     trailers.put(ERROR_TRAILER, error);
+    if (error.getRetryAfterMs() != 0) {
+      trailers.put(RETRY_PUSHBACK_MS, Integer.toUnsignedString(error.getRetryAfterMs()));
+    }
     return trailers;
   }
 

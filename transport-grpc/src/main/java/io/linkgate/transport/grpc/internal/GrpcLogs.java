@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * grpc-java logs through java.util.logging, and reports two things a client alone causes as a
  * WARNING with a stack trace, so any client could flood the log with them: a message over the size
- * limit, and cancelling a stream while data waits for its flow-control window ("Stream closed
- * before write could take place", grpc/grpc-java#1578). A client's doing is worth a debug line, as
+ * limit, cancelling a stream while data waits for its flow-control window ("Stream closed before
+ * write could take place", grpc/grpc-java#1578), and opening a stream the server refuses (after
+ * the server's GOAWAY, as when a connection missed its first-call deadline, or past the
+ * concurrent-call limit). A client's doing is worth a debug line, as
  * everywhere else in Linkgate; these filters turn exactly those records into one and leave every
  * other record alone.
  */
@@ -53,7 +55,7 @@ final class GrpcLogs {
   }
 
   static boolean isClientCaused(LogRecord record) {
-    return isOversizedMessage(record) || isWriteToAClosedStream(record);
+    return isOversizedMessage(record) || isWriteToAClosedStream(record) || isRefusedStream(record);
   }
 
   static boolean isOversizedMessage(LogRecord record) {
@@ -65,5 +67,11 @@ final class GrpcLogs {
   static boolean isWriteToAClosedStream(LogRecord record) {
     return record.getThrown() instanceof Http2Exception.StreamException e
         && e.error() == Http2Error.STREAM_CLOSED;
+  }
+
+  /** The client opened a stream the server refuses: after its GOAWAY, or one too many. */
+  static boolean isRefusedStream(LogRecord record) {
+    return record.getThrown() instanceof Http2Exception.StreamException e
+        && e.error() == Http2Error.REFUSED_STREAM;
   }
 }

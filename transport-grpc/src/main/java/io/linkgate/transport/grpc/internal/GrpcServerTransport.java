@@ -11,6 +11,7 @@ import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.Limits;
+import io.linkgate.api.transport.PendingHandshakes;
 import io.linkgate.api.transport.TransportSettings;
 import io.linkgate.transport.grpc.proto.GatewayGrpc;
 import java.io.IOException;
@@ -34,7 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The limits are set deliberately: the largest inbound message is the frame limit (larger is
  * RESOURCE_EXHAUSTED before its body is buffered); a connection must finish its TLS/HTTP/2 handshake
- * within the handshake timeout; clients may send HTTP/2 keepalive pings as often as the shortest
+ * and start its first call within the handshake timeout of being accepted ({@link
+ * FirstCallDeadline}: a client trickling its preface or headers is cut there), and one remote
+ * address may hold at most {@code Limits.pendingHandshakesPerAddress} connections that have not
+ * ({@link AcceptGate}); clients may send HTTP/2 keepalive pings as often as the shortest
  * heartbeat; the server pings a connection silent for a default heartbeat's miss window and drops it
  * if the ping goes unanswered; the inbound flow-control window is fixed (no growth beyond what a
  * frame needs); a connection without calls is closed after the uplink idle timeout (uplink) or the
@@ -166,11 +170,17 @@ abstract class GrpcServerTransport {
       b.addListenAddress(new InetSocketAddress(settings.host(), port));
     }
     var newListener = loops.serverChannels();
+    AcceptGate gate =
+        new AcceptGate(
+            new PendingHandshakes(
+                limits.pendingHandshakesPerAddress(), "grpc " + roleName(settings.role())),
+            limits.handshakeTimeout().toMillis());
     b.channelFactory(
             () -> {
               // Kept so that stopAccepting can close the listeners alone: Server.shutdown would
               // also send GOAWAY to every open connection.
               ServerChannel ch = newListener.get();
+              ch.pipeline().addLast(gate); // ahead of the acceptor the bootstrap adds on register
               synchronized (listeners) {
                 listeners.add(ch);
               }

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *       uplink's identity and that its token is good.
  *   <li>With {@code authorization: Bearer <token>} (and {@code x-linkgate-device-id}), the frame is
  *       handled by a session opened for this call alone: {@code SendAck}, {@code Pong}, the empty
- *       frame, or an {@code Error} answer come back with status OK.
+ *       frame, or an {@code Error} answer come back with status OK; except a {@code Send} refused
+ *       {@code RATE_LIMITED}, which ends with RESOURCE_EXHAUSTED, its {@code Error} in the
+ *       trailers and {@code grpc-retry-pushback-ms} set to its {@code retry_after_ms}.
  * </ul>
  *
  * <p>A call the server cannot handle ends with a status and the {@code Error} in its trailers (see
@@ -242,6 +244,13 @@ final class UplinkCall extends ServerCall.Listener<Inbound> {
       return; // cancelled meanwhile: nobody is waiting
     }
     done = true;
+    if (frame.hasError() && frame.getError().getCode() == ErrorCode.RATE_LIMITED) {
+      // A send refused for the user's rate: RESOURCE_EXHAUSTED with the hint in the trailers, as
+      // any gRPC client (and its retry policy) understands it; the Error itself rides along.
+      call.close(GrpcErrors.status(frame.getError()), GrpcErrors.trailers(frame.getError()));
+      closeSession();
+      return;
+    }
     call.sendHeaders(new Metadata());
     call.sendMessage(frame);
     call.close(Status.OK, new Metadata());

@@ -24,6 +24,14 @@ class GrpcLogsTest {
   }
 
   @Test
+  void aStreamOpenedAfterTheServersGoAwayIsClientCaused() {
+    Http2Exception e =
+        Http2Exception.streamError(
+            3, Http2Error.REFUSED_STREAM, "Cannot create stream 3 greater than Last-Stream-ID 0 from GOAWAY.");
+    assertThat(GrpcLogs.isClientCaused(record(e))).isTrue();
+  }
+
+  @Test
   void otherWarningsAreLeftAlone() {
     assertThat(GrpcLogs.isClientCaused(record(Status.INTERNAL.asRuntimeException()))).isFalse();
     assertThat(GrpcLogs.isClientCaused(record(Http2Exception.streamError(3, Http2Error.INTERNAL_ERROR, "bug"))))

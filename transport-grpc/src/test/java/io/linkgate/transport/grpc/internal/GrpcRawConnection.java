@@ -42,6 +42,8 @@ import java.util.concurrent.TimeoutException;
  *       is a call of its own with {@code authorization} and {@code x-linkgate-device-id} from that
  *       {@code Hello}. A call that ends with a non-OK status ends the connection, and so does the
  *       server closing the HTTP/2 connection (idle close).
+ *   <li>A trickled call ({@link #sendTrickled}) goes on a plain socket of its own (see {@link
+ *       Http2Trickle}); the server's GOAWAY is returned as the {@code Error} its debug data names.
  *   <li>A status that carries a Linkgate error ({@link GrpcErrors#errorOf}) is returned as that
  *       {@code Error} frame, then {@code null}; unless the same {@code Error} already came as the
  *       call's last message.
@@ -106,9 +108,15 @@ public final class GrpcRawConnection implements RawConnection {
   private String token;
   private String deviceId = "";
 
-  private GrpcRawConnection(ManagedChannel channel, Role role) {
+  private final Endpoint endpoint;
+
+  /** Once {@link #sendTrickled} ran: the raw socket trickling a call, which {@link #receive} reads. */
+  private Http2Trickle trickle;
+
+  private GrpcRawConnection(ManagedChannel channel, Endpoint endpoint) {
     this.channel = channel;
-    this.role = role;
+    this.role = endpoint.getRole();
+    this.endpoint = endpoint;
   }
 
   /** Connects to {@code endpoint} and starts the first call, sending headers only. */
@@ -127,7 +135,7 @@ public final class GrpcRawConnection implements RawConnection {
       channel.shutdownNow();
       throw e;
     }
-    GrpcRawConnection raw = new GrpcRawConnection(channel, endpoint.getRole());
+    GrpcRawConnection raw = new GrpcRawConnection(channel, endpoint);
     raw.watchConnection();
     raw.pending = raw.startCall(new Metadata());
     return raw;
@@ -214,13 +222,30 @@ public final class GrpcRawConnection implements RawConnection {
     call.halfClose();
   }
 
+  /**
+   * A gRPC client trickling a call's start on a connection of its own, a plain socket: the HTTP/2
+   * preface, SETTINGS, the call's HEADERS and the frame's DATA, a byte at a time. The channel this
+   * connection opened is let go. The server's GOAWAY comes back from {@link #receive} as the
+   * {@code Error} its debug data names.
+   */
+  @Override
+  public void sendTrickled(Frame frame, Duration gap, Duration atMost) throws IOException {
+    close();
+    trickle = new Http2Trickle(endpoint.getHost(), endpoint.getPort());
+    trickle.trickleCall(
+        role == Role.DOWNLINK ? "Downlink" : "Uplink", frame.toByteArray(), gap, atMost);
+  }
+
   @Override
   public void pauseReading() {
     // Nothing to do: messages are requested only inside receive(), and the window is small.
   }
 
   @Override
-  public Frame receive(Duration timeout) throws TimeoutException {
+  public Frame receive(Duration timeout) throws IOException, TimeoutException {
+    if (trickle != null) {
+      return trickle.receive(timeout);
+    }
     if (ended) {
       return null;
     }
@@ -270,7 +295,11 @@ public final class GrpcRawConnection implements RawConnection {
   public void close() {
     if (pending != null) {
       pending.cancel("closed by the test", null);
+      pending = null;
     }
     channel.shutdownNow();
+    if (trickle != null) {
+      trickle.close();
+    }
   }
 }

@@ -127,6 +127,7 @@ abstract class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
   /** To be called on the event loop once the session is open. */
   protected final void opened() {
     cancelHandshakeTimer();
+    HandshakeSlot.passed(ctx.pipeline());
     phase = Phase.OPEN;
     ArrayDeque<Frame> early = held;
     held = null;

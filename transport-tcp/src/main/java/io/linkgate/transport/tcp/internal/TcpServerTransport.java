@@ -2,6 +2,7 @@ package io.linkgate.transport.tcp.internal;
 
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Role;
+import io.linkgate.api.transport.PendingHandshakes;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.transport.TransportSettings;
@@ -35,7 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Pipeline: flush consolidation first where the role writes while reading (flushes within one
  * read loop become one), TLS if configured, the frame decoder (length checked before any body is
- * buffered), then the role's handler, which runs the handshake deadline and the session.
+ * buffered), then the role's handler, which runs the handshake deadline and the session. Until the
+ * session opens, a {@link HandshakeSlot} at the front counts the connection among its address's
+ * pending handshakes; past {@code Limits.pendingHandshakesPerAddress} a new connection is closed as
+ * it is accepted.
  */
 abstract class TcpServerTransport {
   private static final Logger log = LoggerFactory.getLogger(TcpServerTransport.class);
@@ -50,6 +54,8 @@ abstract class TcpServerTransport {
 
   /** Client frames a connection may have waiting on the core before reading pauses. */
   protected final int maxInFlight;
+
+  private final PendingHandshakes pendingHandshakes;
 
   private final Object lock = new Object();
   private EventLoopGroup group;
@@ -67,6 +73,9 @@ abstract class TcpServerTransport {
     this.allowEpoll = options.bool(Options.EPOLL, true);
     this.closeGraceMillis = options.positiveInt(Options.CLOSE_GRACE_MS, 2_000);
     this.maxInFlight = options.positiveInt(Options.MAX_IN_FLIGHT, 256);
+    this.pendingHandshakes =
+        new PendingHandshakes(
+            settings.limits().pendingHandshakesPerAddress(), "tcp " + roleName(settings.role()));
   }
 
   /** The role's handler for a new connection. */
@@ -220,7 +229,15 @@ abstract class TcpServerTransport {
 
     @Override
     protected void initChannel(Channel ch) {
+      PendingHandshakes.Slot slot = pendingHandshakes.tryAcquire(ch.remoteAddress());
+      if (slot == null) {
+        ch.close(); // its address holds the most connections still in their handshake
+        return;
+      }
       ChannelPipeline p = ch.pipeline();
+      if (settings.limits().pendingHandshakesPerAddress() > 0) {
+        p.addLast(HandshakeSlot.NAME, new HandshakeSlot(slot));
+      }
       if (flushesWhileReading()) {
         p.addLast(new FlushConsolidationHandler());
       }

@@ -147,7 +147,7 @@ final class FramePoster {
                     : MIN_ANSWER_TIMEOUT)
             .build();
     HttpResponse.BodyHandler<List<Frame>> answers =
-        Responses.frames(ctx.options().maxFrameBytes(), batch.size());
+        Responses.answers(ctx.options().maxFrameBytes(), batch.size());
     AtomicInteger status = new AtomicInteger();
     CompletableFuture<HttpResponse<List<Frame>>> sent =
         ctx.http()

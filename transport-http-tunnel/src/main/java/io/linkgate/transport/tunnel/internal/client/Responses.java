@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
@@ -19,7 +20,32 @@ import java.util.concurrent.Flow;
  * status.
  */
 final class Responses {
+  private static final int TOO_MANY_REQUESTS = 429;
+
   private Responses() {}
+
+  /**
+   * The answers to an uplink POST of {@code frames} frames: as {@link #frames}, except that a
+   * {@code 429} whose body is one {@code Error} per frame (a POST refused whole for its send rate)
+   * is read as those answers, each with its {@code retry_after_ms}, so that the caller retries
+   * each send no sooner than the node said. Any other 429 is a failure.
+   */
+  static HttpResponse.BodyHandler<List<Frame>> answers(int maxFrameBytes, int frames) {
+    return info -> {
+      if (info.statusCode() != TOO_MANY_REQUESTS) {
+        return frames(maxFrameBytes, frames).apply(info);
+      }
+      return HttpResponse.BodySubscribers.mapping(
+          collect(maxFrameBytes, frames),
+          answers -> {
+            if (answers.size() == frames && answers.stream().allMatch(Frame::hasError)) {
+              return answers;
+            }
+            throw new CompletionException(
+                failure(TOO_MANY_REQUESTS, answers.isEmpty() ? null : answers.get(0)));
+          });
+    };
+  }
 
   static HttpResponse.BodyHandler<List<Frame>> frames(int maxFrameBytes, int maxFrames) {
     return info -> {

@@ -1,5 +1,6 @@
 package io.linkgate.transport.tunnel.internal.server;
 
+import io.linkgate.api.transport.PendingHandshakes;
 import io.linkgate.api.transport.TransportError;
 import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.FrameCodec;
@@ -32,6 +33,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * <p>The deadline is fixed: bytes trickling in do not move it. (An idle timeout would restart with
  * each one, and a head of 8 KiB sent a byte every few seconds would hold the connection for hours.)
  * Later requests on a kept-alive connection are timed by the connector's idle timeout.
+ *
+ * <p>Until its first head is through, a connection counts among its address's {@link
+ * PendingHandshakes}; one over the bound is closed as it opens, before anything is read.
  */
 final class HandshakeConnectionFactory extends HttpConnectionFactory {
   /**
@@ -43,6 +47,7 @@ final class HandshakeConnectionFactory extends HttpConnectionFactory {
   private static final int DISCARD_BUFFER_BYTES = 1024;
 
   private final long handshakeTimeoutMs;
+  private final PendingHandshakes pendingHandshakes;
   private final byte[] timeoutResponse;
   private final java.util.function.BooleanSupplier refusing;
   private final TransportEvents events;
@@ -54,11 +59,13 @@ final class HandshakeConnectionFactory extends HttpConnectionFactory {
   HandshakeConnectionFactory(
       HttpConfiguration configuration,
       long handshakeTimeoutMs,
+      PendingHandshakes pendingHandshakes,
       java.util.function.BooleanSupplier refusing,
       TransportEvents events) {
     super(configuration);
     this.events = events;
     this.handshakeTimeoutMs = handshakeTimeoutMs;
+    this.pendingHandshakes = pendingHandshakes;
     this.refusing = refusing;
     this.timeoutResponse = timeoutResponse(handshakeTimeoutMs);
   }
@@ -108,6 +115,7 @@ final class HandshakeConnectionFactory extends HttpConnectionFactory {
 
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private volatile Scheduler.Task deadline;
+    private volatile PendingHandshakes.Slot slot;
 
     HandshakeHttpConnection(HttpConfiguration configuration, Connector connector, EndPoint ep) {
       super(configuration, connector, ep);
@@ -125,6 +133,13 @@ final class HandshakeConnectionFactory extends HttpConnectionFactory {
         getEndPoint().close();
         return;
       }
+      PendingHandshakes.Slot taken = pendingHandshakes.tryAcquire(getEndPoint().getRemoteSocketAddress());
+      if (taken == null) {
+        super.onOpen();
+        getEndPoint().close(); // its address holds the most connections still in their handshake
+        return;
+      }
+      slot = taken;
       deadline =
           getConnector()
               .getScheduler()
@@ -162,6 +177,10 @@ final class HandshakeConnectionFactory extends HttpConnectionFactory {
       Scheduler.Task t = deadline;
       if (t != null) {
         t.cancel();
+      }
+      PendingHandshakes.Slot s = slot;
+      if (s != null) {
+        s.release();
       }
     }
 

@@ -2,6 +2,7 @@ package io.linkgate.transport.tunnel.internal.server;
 
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Role;
+import io.linkgate.api.transport.PendingHandshakes;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.TransportEvents;
 import io.linkgate.api.transport.TransportSettings;
@@ -46,6 +47,7 @@ abstract class TunnelServer {
   private final ServerSettings options;
   private final DownlinkSessions sessions;
   private final BodyBudget bodyBudget;
+  private final PendingHandshakes pendingHandshakes;
   private final Object lock = new Object();
   private Server server;
   private List<ServerConnector> connectors = List.of();
@@ -60,6 +62,9 @@ abstract class TunnelServer {
     this.settings = settings;
     this.core = core;
     this.events = core.events(name());
+    this.pendingHandshakes =
+        new PendingHandshakes(
+            settings.limits().pendingHandshakesPerAddress(), "http-tunnel " + roleName());
     this.options = ServerSettings.of(settings);
     this.sessions =
         new DownlinkSessions(options.maxPollSessions(), options.maxPollSessionsPerUser());
@@ -161,7 +166,11 @@ abstract class TunnelServer {
     http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
     HandshakeConnectionFactory http1 =
         new HandshakeConnectionFactory(
-            http, settings.limits().handshakeTimeout().toMillis(), () -> refusing, events);
+            http,
+            settings.limits().handshakeTimeout().toMillis(),
+            pendingHandshakes,
+            () -> refusing,
+            events);
     if (tls != null) {
       // The host name check is the client's business; a request to an IP must not be refused.
       http.addCustomizer(new SecureRequestCustomizer(false));

@@ -41,7 +41,7 @@ final class UplinkHandler implements Request.Handler {
               if (failure != null) {
                 ErrorResponses.refuse(ctx.events(), request, response, callback, failure);
               } else {
-                Answers.write(request, response, callback, body.frames(), body.badFrame());
+                Answers.writeUplink(request, response, callback, body.frames(), body.badFrame());
               }
             });
     return true;
