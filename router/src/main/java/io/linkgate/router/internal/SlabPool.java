@@ -1,5 +1,7 @@
 package io.linkgate.router.internal;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.BitSet;
 
@@ -9,9 +11,9 @@ import java.util.BitSet;
  * <p>Why: an inbox keeps every push until it is acked long after, so on a generational collector
  * each push used to survive young collections as a handful of objects, and copying them set the
  * tail latency. Here a push costs the heap nothing that survives: its bytes are copied into a block
- * of a slab that already lives in the old generation. A slab is sized to fill one G1 region of 1
- * MiB (the region size of heaps up to 4 GiB), which makes it a humongous object that young
- * collections never copy.
+ * of a slab that already lives in the old generation. On G1 a slab fills one heap region less a
+ * block, which makes it a humongous object that young collections never copy (a smaller one would
+ * be copied through the survivor spaces like any other object).
  *
  * <p>Memory follows use: the lowest free block is handed out first, so as inboxes turn over their
  * data moves to the low slabs, and the highest slab is returned to the heap once it is entirely
@@ -24,8 +26,8 @@ import java.util.BitSet;
 final class SlabPool {
   static final int DEFAULT_BLOCK_BYTES = 512;
 
-  /** One G1 region of 1 MiB, less the array header. */
-  static final int DEFAULT_SLAB_BYTES = (1 << 20) - 16;
+  /** One G1 region less a block, or 1 MiB on other collectors. */
+  static final int DEFAULT_SLAB_BYTES = slabBytesForThisHeap();
 
   final int blockBytes;
   private final int blocksPerSlab;
@@ -93,6 +95,21 @@ final class SlabPool {
 
   synchronized int slabCount() {
     return slabCount;
+  }
+
+  private static int slabBytesForThisHeap() {
+    try {
+      HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      if (Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) {
+        long region = Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+        if (region >= 4L * DEFAULT_BLOCK_BYTES && region <= 1 << 30) {
+          return (int) region - DEFAULT_BLOCK_BYTES;
+        }
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // Not HotSpot, or no management module: the plain size below.
+    }
+    return 1 << 20;
   }
 
   private void addSlab() {

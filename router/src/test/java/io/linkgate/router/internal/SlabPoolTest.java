@@ -75,4 +75,14 @@ class SlabPoolTest {
     assertThatThrownBy(() -> pool.free(a)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> pool.free(99)).isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void onG1ADefaultSlabIsHumongousAndFitsOneRegion() {
+    var vm = java.lang.management.ManagementFactory.getPlatformMXBean(
+        com.sun.management.HotSpotDiagnosticMXBean.class);
+    org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue()));
+    long region = Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+    // Humongous: more than half a region; one region: the array header fits beside it.
+    assertThat((long) SlabPool.DEFAULT_SLAB_BYTES).isGreaterThan(region / 2).isLessThanOrEqualTo(region - 16);
+  }
 }
