@@ -42,6 +42,14 @@ public final class EncodedFrame {
     return new EncodedFrame(frame, FrameCodec.encode(frame), acceptedNanos);
   }
 
+  /**
+   * The same frame and bytes (encoded now if nobody did yet), stamped as a push the router accepted
+   * at {@code acceptedNanos}: a frame encoded before its accept time was known is not encoded twice.
+   */
+  public EncodedFrame acceptedAt(long acceptedNanos) {
+    return new EncodedFrame(frame, bytes(), acceptedNanos);
+  }
+
   public Frame frame() {
     return frame;
   }

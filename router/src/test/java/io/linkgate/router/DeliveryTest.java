@@ -186,6 +186,30 @@ class DeliveryTest {
   }
 
   @Test
+  void aPushIsEncodedOnceByTheInboxAndEveryDeviceWritesThoseBytesWithItsAcceptTime() {
+    GatedStore store = new GatedStore(new InMemoryRouterStore(100, 1000, Duration.ofHours(1)));
+    try (Router router = Fixtures.router().store(store).build()) {
+      RecordingChannel phone = new RecordingChannel();
+      RecordingChannel laptop = new RecordingChannel();
+      connect(router, "bob", "phone", 0, phone);
+      long before = System.nanoTime();
+      join(router.push("bob", text("one device")));
+      connect(router, "bob", "laptop", 1, laptop);
+      join(router.push("bob", text("two devices")));
+
+      List<Inboxes.Appended> appended = store.appended();
+      assertThat(appended).hasSize(2);
+      io.linkgate.api.EncodedFrame first = phone.encoded().get(1);
+      assertThat(first.bytes()).isSameAs(appended.get(0).frame().bytes());
+      assertThat(first.acceptedNanos()).isGreaterThanOrEqualTo(before);
+      io.linkgate.api.EncodedFrame second = phone.encoded().get(2);
+      assertThat(second.bytes()).isSameAs(appended.get(1).frame().bytes());
+      assertThat(laptop.encoded().get(1).bytes()).isSameAs(second.bytes());
+      assertThat(laptop.pushes()).extracting(p -> p.getPayload().toStringUtf8()).containsExactly("two devices");
+    }
+  }
+
+  @Test
   void pushAllOnAStoreWithoutBatchSupportAppendsOneByOne() {
     // A store that only implements append() gets the SPI's sequential default for appendAll().
     InMemoryRouterStore inner = new InMemoryRouterStore(100, 1000, Duration.ofHours(1));

@@ -6,17 +6,21 @@ import io.linkgate.router.store.NodeDirectory;
 import io.linkgate.router.store.NoticeBus;
 import io.linkgate.router.store.RouterStore;
 import io.linkgate.router.store.SessionRegistry;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletionStage;
 
 /**
  * A store whose next inbox read takes its snapshot at once but answers only when the test opens the
- * gate: the window in which a slow store leaves a handshake exposed to racing pushes.
+ * gate: the window in which a slow store leaves a handshake exposed to racing pushes. It also
+ * keeps what the inbox's appends returned.
  */
 final class GatedStore implements RouterStore {
   private final RouterStore delegate;
   private final CompletableFuture<Void> gate = new CompletableFuture<>();
   private volatile boolean armed;
+  private final List<Inboxes.Appended> appended = new CopyOnWriteArrayList<>();
 
   GatedStore(RouterStore delegate) {
     this.delegate = delegate;
@@ -28,6 +32,11 @@ final class GatedStore implements RouterStore {
 
   void open() {
     gate.complete(null);
+  }
+
+  /** What every append so far returned, in order. */
+  List<Inboxes.Appended> appended() {
+    return List.copyOf(appended);
   }
 
   @Override
@@ -51,7 +60,10 @@ final class GatedStore implements RouterStore {
     return new Inboxes() {
       @Override
       public CompletionStage<Appended> append(String userId, Push.Builder push) {
-        return in.append(userId, push);
+        return in.append(userId, push).thenApply(a -> {
+          appended.add(a);
+          return a;
+        });
       }
 
       @Override

@@ -273,9 +273,10 @@ final class Downlinks {
   /**
    * Delivers pushes already in {@code userId}'s inbox, all of one epoch and in seq order, to the
    * user's local downlinks: one lookup and one lock for the batch. {@code acceptedNanos} is when the
-   * router took them ({@link EncodedFrame#acceptedNanos()}), so transports can time them.
+   * router took them ({@link EncodedFrame#acceptedNanos()}), so transports can time them. A push the
+   * store encoded already goes out as those bytes.
    */
-  void deliver(String userId, List<Push> pushes, String epoch, long acceptedNanos) {
+  void deliver(String userId, List<Inboxes.Appended> pushes, long acceptedNanos) {
     LocalUser u = users.get(userId);
     if (u == null) {
       return;
@@ -288,16 +289,11 @@ final class Downlinks {
         return;
       }
       for (int p = 0; p < pushes.size(); p++) {
-        Push push = pushes.get(p);
-        Frame frame = pushFrame(push);
-        // One encoding shared by the user's devices; encode now only if several threads read it.
-        EncodedFrame encoded =
-            sessions.length == 1
-                ? EncodedFrame.of(frame, acceptedNanos)
-                : EncodedFrame.encoded(frame, acceptedNanos);
-        long seq = push.getSeq();
+        Inboxes.Appended push = pushes.get(p);
+        EncodedFrame encoded = encoded(push, sessions.length, acceptedNanos);
+        long seq = push.push().getSeq();
         for (LocalDownlink s : sessions) {
-          int r = s.offer(seq, encoded, epoch);
+          int r = s.offer(seq, encoded, push.epoch());
           if (r == LocalDownlink.OFFER_FILL) {
             if (toFill == null) {
               toFill = new LocalDownlink[sessions.length];
@@ -314,6 +310,15 @@ final class Downlinks {
     }
   }
 
+
+  /** One encoding shared by the user's devices; encoded now only if several threads read it. */
+  private static EncodedFrame encoded(Inboxes.Appended push, int sessions, long acceptedNanos) {
+    if (push.frame() != null) {
+      return push.frame().acceptedAt(acceptedNanos);
+    }
+    Frame frame = pushFrame(push.push());
+    return sessions == 1 ? EncodedFrame.of(frame, acceptedNanos) : EncodedFrame.encoded(frame, acceptedNanos);
+  }
 
   /** Reads the inbox after the session's last delivered seq and sends what follows, in order. */
   private void fill(LocalDownlink s) {

@@ -299,7 +299,7 @@ public final class Engine implements NoticeBus.Listener {
         .whenComplete(this::countStored)
         .thenApply(
             appended -> {
-              deliverStored(userId, List.of(appended.push()), List.of(appended), accepted);
+              deliverStored(userId, List.of(appended), accepted);
               return appended.push();
             });
   }
@@ -344,10 +344,10 @@ public final class Engine implements NoticeBus.Listener {
                 oneEpoch &= appended.epoch().equals(all.get(0).epoch());
               }
               if (oneEpoch) {
-                deliverStored(userId, pushes, all, accepted);
+                deliverStored(userId, all, accepted);
               } else {
                 for (Inboxes.Appended appended : all) {
-                  deliverStored(userId, List.of(appended.push()), List.of(appended), accepted);
+                  deliverStored(userId, List.of(appended), accepted);
                 }
               }
               return pushes;
@@ -398,16 +398,15 @@ public final class Engine implements NoticeBus.Listener {
   }
 
   /** Delivers stored pushes of one epoch, in seq order, here and to the other nodes. */
-  private void deliverStored(
-      String userId, List<Push> pushes, List<Inboxes.Appended> appended, long acceptedNanos) {
+  private void deliverStored(String userId, List<Inboxes.Appended> appended, long acceptedNanos) {
     try {
-      downlinks.deliver(userId, pushes, appended.get(0).epoch(), acceptedNanos);
+      downlinks.deliver(userId, appended, acceptedNanos);
       for (Inboxes.Appended a : appended) {
         forward(userId, a);
       }
     } catch (RuntimeException e) {
       // The pushes are stored: devices get them on their next fill or resume.
-      log.warn("delivering seq {}.. of {} failed", pushes.get(0).getSeq(), userId, e);
+      log.warn("delivering seq {}.. of {} failed", appended.get(0).push().getSeq(), userId, e);
     }
   }
 
@@ -650,7 +649,7 @@ public final class Engine implements NoticeBus.Listener {
   @Override
   public void onUserPush(String userId, Push push, String epoch) {
     // Another node accepted it; this JVM's clock starts when its notice arrives.
-    downlinks.deliver(userId, List.of(push), epoch, System.nanoTime());
+    downlinks.deliver(userId, List.of(new Inboxes.Appended(push, epoch)), System.nanoTime());
   }
 
   @Override

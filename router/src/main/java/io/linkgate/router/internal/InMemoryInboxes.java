@@ -2,13 +2,15 @@ package io.linkgate.router.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.linkgate.api.EncodedFrame;
+import io.linkgate.api.FrameCodec;
 import io.linkgate.api.proto.Push;
 import io.linkgate.router.store.Inboxes;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -17,29 +19,51 @@ import java.util.concurrent.CompletionStage;
 /**
  * Per-user seq counters and inboxes in this JVM.
  *
- * <p>Memory is bounded twice: each inbox keeps at most {@code capacity} pushes, and a Caffeine cache
- * keeps at most {@code maxUsers} users, dropping those idle for {@code idleTtl} first. A dropped user
- * comes back with a new epoch and seqs restarting at 1; clients resuming against the old epoch see
- * {@code Welcome.epoch} change and {@code resumed=false}, and resync.
+ * <p>An inbox holds its pushes as encoded frames in a {@link FrameRing} over a store-wide {@link
+ * SlabPool}: a push is encoded once, the same bytes go to the transports, and a copy of them is all
+ * the inbox keeps, so a held push is no object of its own for the collector to copy. Reads decode
+ * the frames back into the exact pushes that were appended.
+ *
+ * <p>Memory is bounded three times: each inbox keeps at most {@code capacity} pushes (and at most
+ * {@link #MAX_BYTES_PER_USER} bytes of them), and a Caffeine cache keeps at most {@code maxUsers}
+ * users, dropping those idle for {@code idleTtl} first; a dropped user's blocks go back to the pool
+ * at once. A dropped user comes back with a new epoch and seqs restarting at 1; clients resuming
+ * against the old epoch see {@code Welcome.epoch} change and {@code resumed=false}, and resync.
  */
 final class InMemoryInboxes implements Inboxes {
+  /** Far above capacity times any sane frame limit; keeps the ring's int positions safe. */
+  static final int MAX_BYTES_PER_USER = 1 << 30;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final int capacity;
+  private final SlabPool pool;
   private final Cache<String, UserInbox> users;
 
   InMemoryInboxes(int capacity, long maxUsers, Duration idleTtl) {
+    this(capacity, maxUsers, idleTtl, Ticker.systemTicker(), new SlabPool());
+  }
+
+  InMemoryInboxes(int capacity, long maxUsers, Duration idleTtl, Ticker ticker, SlabPool pool) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("inbox capacity must be positive, got " + capacity);
     }
     this.capacity = capacity;
+    this.pool = pool;
     // Maintenance on the caller's thread, as in the router's other caches: the default hands it
     // to the common pool, which costs a thread wake-up on the push path.
     this.users =
         Caffeine.newBuilder()
             .maximumSize(maxUsers)
             .expireAfterAccess(idleTtl)
+            .ticker(ticker)
             .executor(Runnable::run)
+            .<String, UserInbox>removalListener(
+                (user, inbox, cause) -> {
+                  if (inbox != null) {
+                    inbox.release();
+                  }
+                })
             .build();
   }
 
@@ -51,63 +75,80 @@ final class InMemoryInboxes implements Inboxes {
 
   @Override
   public CompletionStage<Appended> append(String userId, Push.Builder push) {
-    UserInbox inbox = inbox(userId);
-    Push stored;
-    synchronized (inbox) {
-      stored = push.setSeq(++inbox.lastSeq).build();
-      if (inbox.held.size() == capacity) {
-        inbox.held.pollFirst();
+    while (true) {
+      UserInbox inbox = inbox(userId);
+      synchronized (inbox) {
+        if (!inbox.released) {
+          return CompletableFuture.completedFuture(inbox.add(push));
+        }
       }
-      inbox.held.addLast(stored);
     }
-    return CompletableFuture.completedFuture(new Appended(stored, inbox.epoch));
   }
 
   @Override
   public CompletionStage<List<Appended>> appendAll(String userId, List<Push.Builder> pushes) {
-    UserInbox inbox = inbox(userId);
     List<Appended> out = new ArrayList<>(pushes.size());
-    synchronized (inbox) {
-      for (Push.Builder push : pushes) {
-        Push stored = push.setSeq(++inbox.lastSeq).build();
-        if (inbox.held.size() == capacity) {
-          inbox.held.pollFirst();
+    while (true) {
+      UserInbox inbox = inbox(userId);
+      synchronized (inbox) {
+        if (!inbox.released) {
+          for (Push.Builder push : pushes) {
+            out.add(inbox.add(push));
+          }
+          return CompletableFuture.completedFuture(out);
         }
-        inbox.held.addLast(stored);
-        out.add(new Appended(stored, inbox.epoch));
       }
     }
-    return CompletableFuture.completedFuture(out);
   }
 
   @Override
   public CompletionStage<Slice> readAfter(String userId, long afterSeq) {
-    UserInbox inbox = inbox(userId);
-    synchronized (inbox) {
-      long last = inbox.lastSeq;
-      if (afterSeq > last) {
-        return CompletableFuture.completedFuture(new Slice(List.of(), last, inbox.epoch, false));
-      }
-      List<Push> out = new ArrayList<>((int) Math.min(inbox.held.size(), last - afterSeq));
-      long firstHeld = inbox.held.isEmpty() ? last + 1 : inbox.held.peekFirst().getSeq();
-      // Walk from the newest end: a resume usually asks for the last few pushes only.
-      var it = inbox.held.descendingIterator();
-      while (it.hasNext()) {
-        Push p = it.next();
-        if (p.getSeq() <= afterSeq) {
-          break;
+    while (true) {
+      UserInbox inbox = inbox(userId);
+      long last;
+      boolean complete;
+      byte[][] entries;
+      synchronized (inbox) {
+        if (inbox.released) {
+          continue;
         }
-        out.add(p);
+        last = inbox.lastSeq;
+        int held = inbox.ring == null ? 0 : inbox.ring.count();
+        long firstHeld = last - held + 1;
+        complete = afterSeq <= last && firstHeld <= afterSeq + 1;
+        entries =
+            afterSeq >= last || held == 0
+                ? new byte[0][]
+                : inbox.ring.copyFrom((int) Math.max(0, afterSeq + 1 - firstHeld));
       }
-      Collections.reverse(out);
-      boolean complete = firstHeld <= afterSeq + 1;
-      return CompletableFuture.completedFuture(new Slice(out, last, inbox.epoch, complete));
+      // Decoded outside the lock: a long replay does not hold up this user's pushes.
+      List<Push> pushes = new ArrayList<>(entries.length);
+      for (byte[] entry : entries) {
+        pushes.add(decode(entry));
+      }
+      return CompletableFuture.completedFuture(new Slice(pushes, last, inbox.epoch, complete));
     }
   }
 
   /** Test hook: forget a user as if evicted. */
   void evict(String userId) {
     users.invalidate(userId);
+  }
+
+  /** Test hook: the pool's blocks held by {@code userId}'s inbox, -1 if it has none. */
+  int blocksHeld(String userId) {
+    UserInbox inbox = users.getIfPresent(userId);
+    if (inbox == null) {
+      return -1;
+    }
+    synchronized (inbox) {
+      return inbox.ring == null ? 0 : inbox.ring.blockCount();
+    }
+  }
+
+  /** Test hook: runs the cache's pending maintenance (expiry) now. */
+  void cleanUp() {
+    users.cleanUp();
   }
 
   private UserInbox inbox(String userId) {
@@ -118,13 +159,45 @@ final class InMemoryInboxes implements Inboxes {
     return Long.toUnsignedString(RANDOM.nextLong(), 36);
   }
 
-  private static final class UserInbox {
+  private static Push decode(byte[] entry) {
+    int body = FrameCodec.peekLength(ByteBuffer.wrap(entry), Integer.MAX_VALUE);
+    return FrameCodec.parseBody(entry, entry.length - body, body).getPush();
+  }
+
+  /** One user's seq space. Guarded by its own monitor. */
+  private final class UserInbox {
     final String epoch;
     long lastSeq;
-    final ArrayDeque<Push> held = new ArrayDeque<>(4);
+    /** Made on the first push: a user who only connects costs no ring. */
+    FrameRing ring;
+    /** Set once the cache dropped this inbox and its blocks went back to the pool. */
+    boolean released;
 
     UserInbox(String epoch) {
       this.epoch = epoch;
+    }
+
+    Appended add(Push.Builder push) {
+      Push stored = push.setSeq(++lastSeq).build();
+      EncodedFrame frame = EncodedFrame.encoded(Downlinks.pushFrame(stored));
+      byte[] bytes = frame.bytes();
+      if (ring == null) {
+        ring = new FrameRing(pool);
+      }
+      while (ring.count() > 0
+          && (ring.count() >= capacity || ring.bytes() > MAX_BYTES_PER_USER - bytes.length)) {
+        ring.dropOldest();
+      }
+      ring.add(bytes);
+      return new Appended(stored, epoch, frame);
+    }
+
+    synchronized void release() {
+      released = true;
+      if (ring != null) {
+        ring.clear();
+        ring = null;
+      }
     }
   }
 }

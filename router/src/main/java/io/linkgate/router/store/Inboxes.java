@@ -1,5 +1,6 @@
 package io.linkgate.router.store;
 
+import io.linkgate.api.EncodedFrame;
 import io.linkgate.api.proto.Push;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +57,18 @@ public interface Inboxes {
     return OptionalLong.empty();
   }
 
-  /** A push as stored, and the epoch of the seq space it belongs to. */
-  record Appended(Push push, String epoch) {}
+  /**
+   * A push as stored and the epoch of the seq space it belongs to.
+   *
+   * @param frame the push as an encoded {@code Frame}, when the store encoded it anyway (to keep it
+   *     as bytes), so that delivery writes those bytes instead of encoding it again; null otherwise
+   */
+  record Appended(Push push, String epoch, EncodedFrame frame) {
+    /** A push the store did not encode. */
+    public Appended(Push push, String epoch) {
+      this(push, epoch, null);
+    }
+  }
 
   /**
    * @param pushes the held pushes with seq greater than the requested one, in seq order

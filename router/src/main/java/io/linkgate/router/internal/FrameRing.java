@@ -1,0 +1,166 @@
+package io.linkgate.router.internal;
+
+import io.linkgate.api.FrameCodec;
+
+/**
+ * One user's held frames, oldest first, as one byte stream over blocks of a {@link SlabPool}: each
+ * entry is a frame exactly as it goes on the wire (varint32 length, then the body), so an entry
+ * needs no bookkeeping of its own and a push adds no object to the heap. The stream starts {@code
+ * head} bytes into the first block; blocks are taken as it grows at the end and given back as
+ * entries are dropped at the front.
+ *
+ * <p>Not thread-safe: the owning inbox guards it.
+ */
+final class FrameRing {
+  private static final int[] NO_BLOCKS = new int[0];
+
+  private final SlabPool pool;
+  /** A circular table of the blocks in stream order: {@code blockCount} of them from {@code first}. */
+  private int[] blocks = NO_BLOCKS;
+  private int first;
+  private int blockCount;
+  /** Where the oldest entry starts in the first block. */
+  private int head;
+  /** Bytes held, from {@code head} on. */
+  private int used;
+  private int count;
+
+  FrameRing(SlabPool pool) {
+    this.pool = pool;
+  }
+
+  int count() {
+    return count;
+  }
+
+  /** Bytes held, length prefixes included. */
+  int bytes() {
+    return used;
+  }
+
+  /** Blocks held, for tests of the memory bound. */
+  int blockCount() {
+    return blockCount;
+  }
+
+  /** Adds an entry at the end: {@code frame} is a whole length-prefixed frame. */
+  void add(byte[] frame) {
+    int end = head + used;
+    long needed = (long) end + frame.length;
+    while (needed > (long) blockCount * pool.blockBytes) {
+      addBlock(pool.allocate());
+    }
+    copy(end, frame, 0, frame.length, true);
+    used += frame.length;
+    count++;
+  }
+
+  /** Drops the oldest entry and gives back the blocks it alone used. */
+  void dropOldest() {
+    if (count == 0) {
+      throw new IllegalStateException("empty");
+    }
+    int length = entryLength(head);
+    count--;
+    if (count == 0) {
+      clear();
+      return;
+    }
+    head += length;
+    used -= length;
+    int bytes = pool.blockBytes;
+    while (head >= bytes) {
+      pool.free(blocks[first]);
+      first = (first + 1) % blocks.length;
+      blockCount--;
+      head -= bytes;
+    }
+  }
+
+  /**
+   * The entries from index {@code from} (0 is the oldest) to the newest, each as its own array,
+   * length prefix included.
+   */
+  byte[][] copyFrom(int from) {
+    byte[][] out = new byte[Math.max(0, count - from)][];
+    int pos = head;
+    for (int i = 0; i < count; i++) {
+      int length = entryLength(pos);
+      if (i >= from) {
+        byte[] entry = new byte[length];
+        copy(pos, entry, 0, length, false);
+        out[i - from] = entry;
+      }
+      pos += length;
+    }
+    return out;
+  }
+
+  /** Gives every block back; the ring is empty afterwards and may be used again. */
+  void clear() {
+    for (int i = 0; i < blockCount; i++) {
+      pool.free(blocks[(first + i) % blocks.length]);
+    }
+    blocks = NO_BLOCKS;
+    first = 0;
+    blockCount = 0;
+    head = 0;
+    used = 0;
+    count = 0;
+  }
+
+  /** Length prefix plus body of the entry at stream position {@code pos}. */
+  private int entryLength(int pos) {
+    int body = 0;
+    for (int i = 0; i < FrameCodec.MAX_HEADER_BYTES; i++) {
+      byte b = byteAt(pos + i);
+      body |= (b & 0x7f) << (7 * i);
+      if (b >= 0) {
+        return i + 1 + body;
+      }
+    }
+    throw new IllegalStateException("corrupt inbox entry at " + pos);
+  }
+
+  private byte byteAt(int pos) {
+    int block = blockAt(pos);
+    return pool.slab(block)[pool.offset(block) + pos % pool.blockBytes];
+  }
+
+  private int blockAt(int pos) {
+    return blocks[(first + pos / pool.blockBytes) % blocks.length];
+  }
+
+  /** Copies between stream bytes from {@code pos} and {@code array}, into the stream if {@code in}. */
+  private void copy(int pos, byte[] array, int offset, int length, boolean in) {
+    int bytes = pool.blockBytes;
+    while (length > 0) {
+      int block = blockAt(pos);
+      int within = pos % bytes;
+      int n = Math.min(length, bytes - within);
+      byte[] slab = pool.slab(block);
+      int at = pool.offset(block) + within;
+      if (in) {
+        System.arraycopy(array, offset, slab, at, n);
+      } else {
+        System.arraycopy(slab, at, array, offset, n);
+      }
+      pos += n;
+      offset += n;
+      length -= n;
+    }
+  }
+
+  private void addBlock(int block) {
+    if (blockCount == blocks.length) {
+      int[] grown = new int[Math.max(4, blocks.length * 2)];
+      for (int i = 0; i < blockCount; i++) {
+        grown[i] = blocks[(first + i) % blocks.length];
+      }
+      blocks = grown;
+      first = 0;
+    }
+    blocks[(first + blockCount) % blocks.length] = block;
+    blockCount++;
+  }
+}
