@@ -654,7 +654,11 @@ public final class Engine implements NoticeBus.Listener {
 
   @Override
   public void onUserPushes(String userId, List<Push> pushes, String epoch) {
-    downlinks.deliver(userId, pushes, epoch, System.nanoTime());
+    List<Inboxes.Appended> burst = new ArrayList<>(pushes.size());
+    for (Push push : pushes) {
+      burst.add(new Inboxes.Appended(push, epoch));
+    }
+    downlinks.deliver(userId, burst, System.nanoTime());
   }
 
   @Override
