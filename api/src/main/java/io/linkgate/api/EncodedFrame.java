@@ -7,9 +7,13 @@ import io.linkgate.api.proto.Frame;
  * it is written to: a room message fanned out to ten thousand members is serialized once. Byte
  * transports write {@link #bytes()}, message transports (gRPC) send {@link #frame()}. The bytes
  * must not be modified.
+ *
+ * <p>Either side may come first: a frame the router built is encoded on first use of the bytes, and
+ * bytes the router assembled without protobuf (a push relayed by another node) are parsed on first
+ * use of the frame, which a byte transport never asks for.
  */
 public final class EncodedFrame {
-  private final Frame frame;
+  private volatile Frame frame;
   private final long acceptedNanos;
   private volatile byte[] bytes;
 
@@ -43,15 +47,35 @@ public final class EncodedFrame {
   }
 
   /**
+   * Wraps the length-prefixed bytes of one frame, as {@link FrameCodec#encode} would write them, for
+   * a push the router accepted at {@code acceptedNanos}. The frame is parsed from them only if
+   * someone asks for it. The caller vouches that they hold one well-formed frame.
+   */
+  public static EncodedFrame ofBytes(byte[] bytes, long acceptedNanos) {
+    return new EncodedFrame(null, bytes, acceptedNanos);
+  }
+
+  /**
    * The same frame and bytes (encoded now if nobody did yet), stamped as a push the router accepted
    * at {@code acceptedNanos}: a frame encoded before its accept time was known is not encoded twice.
    */
   public EncodedFrame acceptedAt(long acceptedNanos) {
+    if (acceptedNanos == this.acceptedNanos && bytes != null) {
+      return this;
+    }
     return new EncodedFrame(frame, bytes(), acceptedNanos);
   }
 
   public Frame frame() {
-    return frame;
+    Frame f = frame;
+    if (f == null) {
+      // A benign race, as in bytes(): both parses give equal frames.
+      byte[] b = bytes;
+      int header = FrameCodec.headerLength(b);
+      f = FrameCodec.parseBody(b, header, b.length - header);
+      frame = f;
+    }
+    return f;
   }
 
   /**
@@ -80,6 +104,6 @@ public final class EncodedFrame {
 
   @Override
   public String toString() {
-    return "EncodedFrame{" + frame.getKindCase() + "}";
+    return "EncodedFrame{" + frame().getKindCase() + "}";
   }
 }

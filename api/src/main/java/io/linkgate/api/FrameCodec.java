@@ -88,6 +88,19 @@ public final class FrameCodec {
     return CodedOutputStream.computeUInt32SizeNoTag(length);
   }
 
+  /**
+   * How many bytes the length prefix at the start of {@code encoded} takes (a frame as {@link
+   * #encode} writes it).
+   */
+  public static int headerLength(byte[] encoded) {
+    for (int i = 0; i < MAX_HEADER_BYTES && i < encoded.length; i++) {
+      if (encoded[i] >= 0) {
+        return i + 1;
+      }
+    }
+    throw new GatewayException(ErrorCode.BAD_FRAME, "no frame length prefix");
+  }
+
   /** Parses one frame body. */
   public static Frame parseBody(byte[] body, int offset, int length) {
     try {

@@ -10,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.linkgate.testing.RedisServerProcess;
 
+import io.linkgate.api.EncodedFrame;
+import io.linkgate.api.FrameCodec;
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
@@ -83,6 +85,10 @@ class RedisClusterTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> bob.seqs().size() == 50);
     assertThat(bob.seqs()).containsExactlyElementsOf(range(1, 50));
     assertThat(bob.pushes().get(49).getPayload().toStringUtf8()).isEqualTo("m50");
+    // Relayed as bytes, unparsed: the same bytes the frame encodes to, as a byte transport writes.
+    for (EncodedFrame f : bob.encoded()) {
+      assertThat(f.bytes()).isEqualTo(FrameCodec.encode(f.frame()));
+    }
   }
 
   @Test

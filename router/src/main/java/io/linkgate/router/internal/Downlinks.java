@@ -291,7 +291,7 @@ final class Downlinks {
       for (int p = 0; p < pushes.size(); p++) {
         Inboxes.Appended push = pushes.get(p);
         EncodedFrame encoded = encoded(push, sessions.length, acceptedNanos);
-        long seq = push.push().getSeq();
+        long seq = push.seq();
         for (LocalDownlink s : sessions) {
           int r = s.offer(seq, encoded, push.epoch());
           if (r == LocalDownlink.OFFER_FILL) {

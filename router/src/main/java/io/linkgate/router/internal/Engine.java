@@ -662,6 +662,11 @@ public final class Engine implements NoticeBus.Listener {
   }
 
   @Override
+  public void onUserAppended(String userId, List<Inboxes.Appended> pushes) {
+    downlinks.deliver(userId, pushes, System.nanoTime());
+  }
+
+  @Override
   public void onRoomPush(String room, Push push) {
     deliverRoom(room, push, System.nanoTime());
   }

@@ -60,13 +60,38 @@ public interface Inboxes {
   /**
    * A push as stored and the epoch of the seq space it belongs to.
    *
-   * @param frame the push as an encoded {@code Frame}, when the store encoded it anyway (to keep it
-   *     as bytes), so that delivery writes those bytes instead of encoding it again; null otherwise
+   * @param seq the push's seq
+   * @param push the push; null when the store kept only its {@code frame}, which is then parsed
+   *     by {@link #push()} if anyone asks
+   * @param frame the push as an encoded {@code Frame}, when the store has those bytes anyway (it
+   *     keeps pushes as bytes, or relays them from another node), so that delivery writes them
+   *     instead of encoding the push again; null otherwise
    */
-  record Appended(Push push, String epoch, EncodedFrame frame) {
+  record Appended(long seq, Push push, String epoch, EncodedFrame frame) {
+    public Appended {
+      if (push == null && frame == null) {
+        throw new IllegalArgumentException("a push or its frame is needed");
+      }
+    }
+
+    /** A push the store encoded. */
+    public Appended(Push push, String epoch, EncodedFrame frame) {
+      this(push.getSeq(), push, epoch, frame);
+    }
+
     /** A push the store did not encode. */
     public Appended(Push push, String epoch) {
-      this(push, epoch, null);
+      this(push.getSeq(), push, epoch, null);
+    }
+
+    /** A push known only by its encoded frame. */
+    public static Appended ofFrame(long seq, String epoch, EncodedFrame frame) {
+      return new Appended(seq, null, epoch, frame);
+    }
+
+    @Override
+    public Push push() {
+      return push != null ? push : frame.frame().getPush();
     }
   }
 

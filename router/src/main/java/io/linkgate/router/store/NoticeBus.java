@@ -2,6 +2,7 @@ package io.linkgate.router.store;
 
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Push;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -68,6 +69,19 @@ public interface NoticeBus {
       for (Push push : pushes) {
         onUserPush(userId, push, epoch);
       }
+    }
+
+    /**
+     * Pushes for one user, consecutive in seq order and all of one epoch, as the store relays them:
+     * possibly only as encoded frames ({@link Inboxes.Appended#frame()}), which a node can write to
+     * byte transports without parsing. Default: {@link #onUserPushes} with the pushes parsed.
+     */
+    default void onUserAppended(String userId, List<Inboxes.Appended> pushes) {
+      List<Push> parsed = new ArrayList<>(pushes.size());
+      for (Inboxes.Appended a : pushes) {
+        parsed.add(a.push());
+      }
+      onUserPushes(userId, parsed, pushes.get(0).epoch());
     }
 
     void onRoomPush(String room, Push push);

@@ -3,8 +3,10 @@ package io.linkgate.router.internal.redis;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.linkgate.api.EncodedFrame;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Push;
+import io.linkgate.router.store.Inboxes;
 import io.linkgate.router.store.NoticeBus;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,28 +93,26 @@ final class RedisNoticeBus implements NoticeBus {
 
   /**
    * A node notice is a run of records, one per user: epoch, first seq, count, user, then the
-   * pushes without their seq (see {@code append.lua}).
+   * pushes without their seq (see {@code append.lua}). They go on as frame bytes, unparsed: byte
+   * transports write them as they are.
    */
   private void onNodeNotice(byte[] message) {
+    long arrived = System.nanoTime();
     Fields f = new Fields(message);
     while (f.hasNext()) {
       String epoch = Redis.utf8(f.next());
       long seq = f.nextLong();
       long n = f.nextLong();
       String user = Redis.utf8(f.next());
-      List<Push> pushes = new ArrayList<>((int) Math.min(n, RedisInboxes.MAX_BATCH));
-      for (long i = 0; i < n; i++) {
+      List<Inboxes.Appended> pushes = new ArrayList<>((int) Math.min(n, RedisInboxes.MAX_BATCH));
+      for (long i = 0; i < n; i++, seq++) {
         f.advance();
-        pushes.add(RedisInboxes.withSeq(f.data(), f.start(), f.length(), seq++));
+        byte[] frame = PushFrameBytes.frame(f.data(), f.start(), f.length(), seq);
+        pushes.add(Inboxes.Appended.ofFrame(seq, epoch, EncodedFrame.ofBytes(frame, arrived)));
       }
       Listener l = listener;
-      if (l == null) {
-        continue;
-      }
-      if (pushes.size() == 1) {
-        l.onUserPush(user, pushes.get(0), epoch);
-      } else {
-        l.onUserPushes(user, pushes, epoch);
+      if (l != null && !pushes.isEmpty()) {
+        l.onUserAppended(user, pushes);
       }
     }
   }

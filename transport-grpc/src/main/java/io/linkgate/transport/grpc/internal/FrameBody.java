@@ -5,6 +5,7 @@ import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 import io.linkgate.api.EncodedFrame;
+import io.linkgate.api.FrameCodec;
 import io.linkgate.api.proto.Frame;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,8 +37,8 @@ final class FrameBody extends InputStream implements KnownLength, Drainable {
 
   private FrameBody(EncodedFrame frame) {
     this.bytes = frame.bytes();
-    // protobuf memoizes the size, and the prefix is exactly the bytes before the body
-    this.position = bytes.length - frame.frame().getSerializedSize();
+    // gRPC carries the body only: skip the prefix (without parsing a frame that came as bytes)
+    this.position = FrameCodec.headerLength(bytes);
   }
 
   @Override
