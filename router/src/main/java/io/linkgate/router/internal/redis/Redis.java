@@ -50,10 +50,40 @@ final class Redis {
 
   /** {@code <length>:<bytes>}, the framing of the fields of a notice. */
   static byte[] lengthPrefixed(byte[] value) {
-    byte[] len = utf8(value.length + ":");
-    byte[] out = new byte[len.length + value.length];
-    System.arraycopy(len, 0, out, 0, len.length);
-    System.arraycopy(value, 0, out, len.length, value.length);
+    byte[] out = new byte[prefixedSize(value.length)];
+    putLengthPrefixed(out, 0, value);
     return out;
+  }
+
+  /** How many bytes {@code <length>:<bytes>} takes for a value of {@code length} bytes. */
+  static int prefixedSize(int length) {
+    return digits(length) + 1 + length;
+  }
+
+  /**
+   * Writes {@code <length>:<bytes>} at {@code at} (room for {@link #prefixedSize} bytes), without
+   * the temporary strings of formatting the length: a push pays this once per field.
+   *
+   * @return the position after it
+   */
+  static int putLengthPrefixed(byte[] out, int at, byte[] value) {
+    int d = digits(value.length);
+    int v = value.length;
+    for (int i = at + d - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    out[at + d] = ':';
+    System.arraycopy(value, 0, out, at + d + 1, value.length);
+    return at + d + 1 + value.length;
+  }
+
+  private static int digits(int v) {
+    int d = 1;
+    while (v >= 10) {
+      v /= 10;
+      d++;
+    }
+    return d;
   }
 }

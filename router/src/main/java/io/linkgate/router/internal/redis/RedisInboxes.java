@@ -87,13 +87,17 @@ final class RedisInboxes implements Inboxes {
 
   /** The user and the pushes as notice fields: what the script sends the other nodes. */
   private static byte[] noticeBody(byte[] user, byte[][] entries) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(user.length + 128 * entries.length);
-    out.writeBytes(user);
+    int size = user.length;
     for (byte[] e : entries) {
-      out.writeBytes(Redis.utf8(e.length + ":"));
-      out.writeBytes(e);
+      size += Redis.prefixedSize(e.length);
     }
-    return out.toByteArray();
+    byte[] out = new byte[size];
+    System.arraycopy(user, 0, out, 0, user.length);
+    int at = user.length;
+    for (byte[] e : entries) {
+      at = Redis.putLengthPrefixed(out, at, e);
+    }
+    return out;
   }
 
   private static List<Appended> appended(List<Push.Builder> part, AppendBatcher.Stored stored) {
