@@ -313,6 +313,35 @@ class RedisClusterTest {
   }
 
   @Test
+  void aFullInboxIsTrimmedAnEighthLateButResumesSeeOnlyItsBound() {
+    RouterStore store =
+        RedisRouterStore.builder(redis.uri()).inboxCapacity(16).nodeTtl(Duration.ofSeconds(1)).connect();
+    open.add(store);
+    Router n1 = Fixtures.router().nodeId("n1").store(store).build();
+    open.add(n1);
+    for (int i = 1; i <= 18; i++) {
+      join(n1.push("bob", text("m" + i)));
+    }
+    // 16 + 16/8 = 18 entries may sit in the list before it is cut back to 16.
+    assertThat(redis.command("LLEN", "lg:{u:bob}:inbox")).isEqualTo(":18");
+    RecordingChannel behind = new RecordingChannel();
+    connect(n1, "bob", "phone", 1, behind);
+    assertThat(behind.welcome().getResumed()).as("seq 2 is past the bound of 16").isFalse();
+    assertThat(behind.seqs()).containsExactlyElementsOf(range(3, 18));
+    RecordingChannel atTheBound = new RecordingChannel();
+    connect(n1, "bob", "tablet", 2, atTheBound);
+    assertThat(atTheBound.welcome().getResumed()).isTrue();
+    assertThat(atTheBound.seqs()).containsExactlyElementsOf(range(3, 18));
+
+    join(n1.push("bob", text("m19")));
+    assertThat(redis.command("LLEN", "lg:{u:bob}:inbox")).isEqualTo(":16");
+    RecordingChannel later = new RecordingChannel();
+    connect(n1, "bob", "laptop", 3, later);
+    assertThat(later.welcome().getResumed()).isTrue();
+    assertThat(later.seqs()).containsExactlyElementsOf(range(4, 19));
+  }
+
+  @Test
   void sendRetriedOnAnotherNodeIsDeliveredOnceWithTheFirstMsgId() {
     Router n1 = node("n1");
     Router n2 = node("n2");

@@ -159,7 +159,8 @@ final class RedisInboxes implements Inboxes {
             k,
             Redis.utf8(newEpoch()),
             Redis.decimal(after),
-            ttlArg);
+            ttlArg,
+            capacityArg);
     return Redis.unavailableOnFailure(reply, "could not read the inbox")
         .thenApply(r -> slice(after, r));
   }

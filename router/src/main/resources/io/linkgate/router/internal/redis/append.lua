@@ -16,6 +16,10 @@
 -- Redis (with replicas), not across the shards of a Redis Cluster.
 
 local capacity = tonumber(ARGV[2])
+-- A full inbox is trimmed once it holds an eighth more than its capacity, not on every push: an
+-- LTRIM a push was a fifth of the script's calls once inboxes were full. read.lua shows only the
+-- newest `capacity` entries, so what readers see is the same.
+local trimAbove = capacity + math.floor(capacity / 8)
 local ttl = tonumber(ARGV[3])
 -- The idle TTL is refreshed once a sixteenth of it has passed since the last refresh, not on every
 -- push: the seq hash remembers when ('r', the pushing node's clock in ms, read with the epoch), so
@@ -50,7 +54,7 @@ while a <= #ARGV do
   local first = last - n + 1
 
   local held = redis.call('RPUSH', inboxKey, unpack(ARGV, a + 2, a + 1 + n))
-  if held > capacity then
+  if held > trimAbove then
     redis.call('LTRIM', inboxKey, -capacity, -1)
   end
   if not refreshed or now - refreshed >= refreshAfter or refreshed > now then
