@@ -291,13 +291,18 @@ class RedisClusterTest {
     assertThat(back.pushes().get(0).getPayload().toStringUtf8()).isEqualTo("after flush");
   }
 
+  private Router nodeWithInboxesOf(int capacity) {
+    RouterStore store =
+        RedisRouterStore.builder(redis.uri()).inboxCapacity(capacity).nodeTtl(Duration.ofSeconds(1)).connect();
+    open.add(store);
+    Router r = Fixtures.router().nodeId("n1").store(store).build();
+    open.add(r);
+    return r;
+  }
+
   @Test
   void inboxKeepsOnlyItsBoundAndSaysWhenAResumeIsIncomplete() {
-    RouterStore small =
-        RedisRouterStore.builder(redis.uri()).inboxCapacity(5).nodeTtl(Duration.ofSeconds(1)).connect();
-    open.add(small);
-    Router n1 = Fixtures.router().nodeId("n1").store(small).build();
-    open.add(n1);
+    Router n1 = nodeWithInboxesOf(5);
     for (int i = 1; i <= 12; i++) {
       join(n1.push("bob", text("m" + i)));
     }
@@ -314,11 +319,7 @@ class RedisClusterTest {
 
   @Test
   void aFullInboxIsTrimmedAnEighthLateButResumesSeeOnlyItsBound() {
-    RouterStore store =
-        RedisRouterStore.builder(redis.uri()).inboxCapacity(16).nodeTtl(Duration.ofSeconds(1)).connect();
-    open.add(store);
-    Router n1 = Fixtures.router().nodeId("n1").store(store).build();
-    open.add(n1);
+    Router n1 = nodeWithInboxesOf(16);
     for (int i = 1; i <= 18; i++) {
       join(n1.push("bob", text("m" + i)));
     }
