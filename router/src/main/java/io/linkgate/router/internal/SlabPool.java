@@ -3,7 +3,6 @@ package io.linkgate.router.internal;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
-import java.util.BitSet;
 
 /**
  * Fixed-size blocks carved out of a few large byte arrays (slabs), shared by every user's inbox.
@@ -37,10 +36,9 @@ final class SlabPool {
 
   // Guarded by this.
   private int slabCount;
-  private final BitSet free = new BitSet();
+  private final FreeBlockIndex free = new FreeBlockIndex();
   private int[] freeInSlab = new int[0];
   private int freeBlocks;
-  private int lowestFreeHint;
 
   SlabPool() {
     this(DEFAULT_BLOCK_BYTES, DEFAULT_SLAB_BYTES);
@@ -59,9 +57,8 @@ final class SlabPool {
     if (freeBlocks == 0) {
       addSlab();
     }
-    int block = free.nextSetBit(lowestFreeHint);
+    int block = free.lowest();
     free.clear(block);
-    lowestFreeHint = block + 1;
     freeBlocks--;
     freeInSlab[block / blocksPerSlab]--;
     return block;
@@ -75,7 +72,6 @@ final class SlabPool {
     free.set(block);
     freeBlocks++;
     freeInSlab[block / blocksPerSlab]++;
-    lowestFreeHint = Math.min(lowestFreeHint, block);
     releaseEmptyTopSlabs();
   }
 
@@ -120,10 +116,10 @@ final class SlabPool {
     }
     grown[slabCount] = new byte[blocksPerSlab * blockBytes];
     slabs = grown; // publishes the new slab before any of its blocks is handed out
+    free.ensureCapacity((slabCount + 1) * blocksPerSlab);
     free.set(slabCount * blocksPerSlab, (slabCount + 1) * blocksPerSlab);
     freeInSlab[slabCount] = blocksPerSlab;
     freeBlocks += blocksPerSlab;
-    lowestFreeHint = Math.min(lowestFreeHint, slabCount * blocksPerSlab);
     slabCount++;
   }
 
