@@ -14,10 +14,10 @@ import java.util.Arrays;
  * block, which makes it a humongous object that young collections never copy (a smaller one would
  * be copied through the survivor spaces like any other object).
  *
- * <p>Memory follows use: the lowest free block is handed out first, so as inboxes turn over their
- * data moves to the low slabs, and the highest slab is returned to the heap once it is entirely
- * free and half a slab is free elsewhere (so one block going back and forth at the border does not
- * allocate a slab each time).
+ * <p>Memory follows use: the pool grows by a share of its size when it runs out; the lowest free
+ * block is handed out first, so as inboxes turn over their data moves to the low slabs, and the
+ * highest slab is returned to the heap once it is entirely free and as much as the next growth
+ * would add is free elsewhere (so that growing and shrinking do not alternate).
  *
  * <p>Thread-safe; the blocks' contents are guarded by whoever holds the block (an inbox, under its
  * lock). A block id stays valid until it is freed.
@@ -52,10 +52,12 @@ final class SlabPool {
     this.blocksPerSlab = slabBytes / blockBytes;
   }
 
-  /** A free block, the lowest one; adds a slab when none is free. */
+  /** A free block, the lowest one; adds slabs when none is free. */
   synchronized int allocate() {
     if (freeBlocks == 0) {
-      addSlab();
+      for (int i = growthStep(slabCount); i > 0; i--) {
+        addSlab();
+      }
     }
     int block = free.lowest();
     free.clear(block);
@@ -123,10 +125,34 @@ final class SlabPool {
     slabCount++;
   }
 
+  /**
+   * How many slabs the pool adds when it runs out: a quarter of those it has (at most 16 MiB, so
+   * that zeroing them holds up the push that asked for no more than a few milliseconds). On G1
+   * every new slab is a humongous allocation, and once the heap is past the occupancy at which G1
+   * starts marking, each can start a concurrent cycle with its own pause: growing a slab at a time
+   * started one every half second while inboxes filled (bench/README); growing by a share of the
+   * pool makes the number of such moments grow with the logarithm of its size.
+   */
+  private int growthStep(int slabs) {
+    int cap = Math.max(1, (16 << 20) / (blocksPerSlab * blockBytes));
+    return Math.max(1, Math.min(cap, slabs / 4));
+  }
+
+  /**
+   * Free blocks that must remain below an empty top slab for it to go back to the heap: what the
+   * pool would grow by next, so that it does not give back the slabs it has just added (half a
+   * slab for a small pool, as a block going back and forth at the border must not add and drop a
+   * slab each time).
+   */
+  private int reserveBlocks(int slabs) {
+    int step = growthStep(slabs);
+    return step == 1 ? blocksPerSlab / 2 : step * blocksPerSlab;
+  }
+
   private void releaseEmptyTopSlabs() {
     while (slabCount > 0
         && freeInSlab[slabCount - 1] == blocksPerSlab
-        && freeBlocks - blocksPerSlab >= blocksPerSlab / 2) {
+        && freeBlocks - blocksPerSlab >= reserveBlocks(slabCount - 1)) {
       int top = slabCount - 1;
       free.clear(top * blocksPerSlab, (top + 1) * blocksPerSlab);
       freeBlocks -= blocksPerSlab;

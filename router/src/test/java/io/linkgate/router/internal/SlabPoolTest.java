@@ -58,6 +58,50 @@ class SlabPoolTest {
   }
 
   @Test
+  void growsByAQuarterOfItsSlabsAtATimeAndKeepsWhatItJustAdded() {
+    List<Integer> taken = new ArrayList<>();
+    for (int i = 0; i < 8 * 4; i++) {
+      taken.add(pool.allocate()); // 8 slabs, one at a time while the pool is small
+    }
+    assertThat(pool.slabCount()).isEqualTo(8);
+    taken.add(pool.allocate());
+    assertThat(pool.slabCount()).as("8 + 8/4").isEqualTo(10);
+
+    // Giving back the block that made it grow leaves the two new slabs empty: both are kept, as
+    // the next growth would add them again.
+    pool.free(taken.remove(taken.size() - 1));
+    assertThat(pool.slabCount()).isEqualTo(10);
+
+    // The top one goes once two slabs' worth (the step for the 9 left) is free below it, the next
+    // once as much is free below that.
+    for (int i = 0; i < 4; i++) {
+      pool.free(taken.remove(0));
+    }
+    assertThat(pool.slabCount()).isEqualTo(9);
+    for (int i = 0; i < 4; i++) {
+      pool.free(taken.remove(0));
+    }
+    assertThat(pool.slabCount()).isEqualTo(8);
+  }
+
+  @Test
+  void aGrowthStepIsAtMostSixteenMebibytes() {
+    SlabPool big = new SlabPool(512, 1 << 20);
+    int blocks = 0;
+    while (big.slabCount() < 78) { // ..., 51, 63, 78 slabs of 1 MiB
+      big.allocate();
+      blocks++;
+    }
+    while (blocks < 78 * 2048) {
+      big.allocate();
+      blocks++;
+    }
+    assertThat(big.slabCount()).isEqualTo(78);
+    big.allocate();
+    assertThat(big.slabCount()).as("78 + min(78/4, 16)").isEqualTo(94);
+  }
+
+  @Test
   void everyBlockBackLeavesOneSlab() {
     List<Integer> taken = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
