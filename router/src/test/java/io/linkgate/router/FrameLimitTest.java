@@ -72,6 +72,16 @@ class FrameLimitTest {
   }
 
   @Test
+  void headersCountTowardsTheLimitOnEveryPushPath() {
+    Message bigHeaders = new Message("system", "", ByteString.copyFrom(new byte[10]), java.util.Map.of("h", "x".repeat(LIMIT)));
+    try (Router router = Fixtures.router().maxFrameBytes(LIMIT).build()) {
+      assertCode(failure(router.push("bob", bigHeaders)), ErrorCode.FRAME_TOO_LARGE);
+      assertCode(failure(router.pushAll("bob", List.of(bigHeaders))), ErrorCode.FRAME_TOO_LARGE);
+      assertCode(failure(router.publishToRoom("lobby", bigHeaders)), ErrorCode.FRAME_TOO_LARGE);
+    }
+  }
+
+  @Test
   void aRoomMessageOverTheLimitIsRefused() {
     try (Router router = Fixtures.router().maxFrameBytes(LIMIT).build()) {
       assertCode(failure(router.publishToRoom("lobby", payloadOf(LIMIT))), ErrorCode.FRAME_TOO_LARGE);

@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.concurrent.CompletionStage;
@@ -289,7 +290,7 @@ public final class Engine implements NoticeBus.Listener {
   CompletionStage<Push> push(String userId, String msgId, long timeMs, Message message) {
     long accepted = System.nanoTime(); // where push latency starts (see EncodedFrame.acceptedNanos)
     Push.Builder push = userPush(userId, msgId, timeMs, message);
-    GatewayException tooLarge = checkDeliverable(push);
+    GatewayException tooLarge = checkDeliverable(push, message.headers());
     if (tooLarge != null) {
       config.events().pushRefused(tooLarge.code());
       return CompletableFuture.failedFuture(tooLarge);
@@ -319,7 +320,7 @@ public final class Engine implements NoticeBus.Listener {
     List<Push.Builder> builders = new ArrayList<>(messages.size());
     for (Message m : messages) {
       Push.Builder push = userPush(userId, msgIds.next(), now, m);
-      GatewayException tooLarge = checkDeliverable(push);
+      GatewayException tooLarge = checkDeliverable(push, m.headers());
       if (tooLarge != null) {
         return CompletableFuture.failedFuture(tooLarge);
       }
@@ -366,8 +367,8 @@ public final class Engine implements NoticeBus.Listener {
    * Refuses a push whose frame would not fit the transports' frame limit. The seq is not set yet,
    * so room is left for the largest one; the frame wrapper adds a tag and a length.
    */
-  private GatewayException checkDeliverable(Push.Builder push) {
-    int frameBytes = PushSize.withoutSeq(push) + MAX_SEQ_FIELD_BYTES + FRAME_WRAPPER_BYTES;
+  private GatewayException checkDeliverable(Push.Builder push, Map<String, String> headers) {
+    int frameBytes = PushSize.withoutSeq(push, headers) + MAX_SEQ_FIELD_BYTES + FRAME_WRAPPER_BYTES;
     if (frameBytes <= config.maxFrameBytes()) {
       return null;
     }
@@ -507,7 +508,7 @@ public final class Engine implements NoticeBus.Listener {
     if (!message.headers().isEmpty()) {
       b.putAllHeaders(message.headers());
     }
-    GatewayException tooLarge = checkDeliverable(b);
+    GatewayException tooLarge = checkDeliverable(b, message.headers());
     if (tooLarge != null) {
       return CompletableFuture.failedFuture(tooLarge);
     }

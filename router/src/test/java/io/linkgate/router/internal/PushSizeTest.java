@@ -18,7 +18,7 @@ class PushSizeTest {
           .putHeaders("empty value", "").setServerTimeMs(-5),
     };
     for (Push.Builder p : pushes) {
-      assertThat(PushSize.withoutSeq(p)).as(p.toString()).isEqualTo(p.build().getSerializedSize());
+      assertThat(PushSize.withoutSeq(p, p.getHeadersMap())).as(p.toString()).isEqualTo(p.build().getSerializedSize());
     }
   }
 }

@@ -76,6 +76,24 @@ class SendDedupTest {
   }
 
   @Test
+  void aLargeWindowIsSplitYetKeepsItsBoundAndTheLatestSends() {
+    long capacity = 16 * SendDedup.MIN_STRIPE_CAPACITY; // the most stripes, a thousand answers each
+    SendDedup dedup = new SendDedup(capacity, Duration.ofMinutes(10), () -> nanos);
+    int sends = (int) (3 * capacity);
+    for (int i = 0; i < sends; i++) {
+      answer(dedup, "user" + (i % 64), "c" + i);
+    }
+    assertThat(dedup.size()).as("every stripe full, none over its share").isEqualTo((int) capacity);
+    attempts.set(0);
+    for (int i = sends - (int) capacity / 2; i < sends; i++) {
+      answer(dedup, "user" + (i % 64), "c" + i); // the latest half of the window: all remembered
+    }
+    assertThat(attempts).hasValue(0);
+    answer(dedup, "user0", "c0");
+    assertThat(attempts).as("the first send left the window long ago").hasValue(1);
+  }
+
+  @Test
   void anAnswerIsKeptForTheTtlAndNoLonger() {
     SendDedup dedup = new SendDedup(100, Duration.ofSeconds(60), () -> nanos);
     answer(dedup, "alice", "old");

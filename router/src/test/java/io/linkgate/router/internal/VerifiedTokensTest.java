@@ -50,4 +50,27 @@ class VerifiedTokensTest {
     }
     assertThat(tokens.size()).isLessThanOrEqualTo(10);
   }
+
+  @Test
+  void whenFullTheTokensPastTheirTimeGoFirst() {
+    VerifiedTokens tokens = new VerifiedTokens(10, Duration.ofMinutes(1), clock);
+    tokens.remember("live", new Identity("alice"), now.plusSeconds(3600).toEpochMilli());
+    for (int i = 0; i < 9; i++) {
+      tokens.remember("old-" + i, new Identity("u" + i), now.plusSeconds(10).toEpochMilli());
+    }
+    now = now.plusSeconds(11);
+    tokens.remember("new", new Identity("bob"), now.plusSeconds(3600).toEpochMilli());
+    assertThat(tokens.size()).as("the nine expired ones made room").isEqualTo(2);
+    assertThat(tokens.lookup("live")).isEqualTo(new Identity("alice"));
+    assertThat(tokens.lookup("new")).isEqualTo(new Identity("bob"));
+  }
+
+  @Test
+  void anExpiredTokenLooksUpAsUnknownAndLeavesTheCache() {
+    VerifiedTokens tokens = new VerifiedTokens(10, Duration.ofMinutes(1), clock);
+    tokens.remember("t", new Identity("alice"), now.plusSeconds(5).toEpochMilli());
+    now = now.plusSeconds(5);
+    assertThat(tokens.lookup("t")).isNull();
+    assertThat(tokens.size()).isZero();
+  }
 }

@@ -241,6 +241,35 @@ class HttpStatusesTest {
   }
 
   @Test
+  void anUplinkQueryIsDecodedWhetherPlainOrEscapedAndAMalformedOneIs400() throws Exception {
+    byte[] ping = TestNode.frames(Frames.ping(3));
+    for (String query :
+        List.of("device_id=d-1", "mode=&device_id=d-1&x", "device_id=%64-1", "device%5Fid=d+1")) {
+      HttpResponse<byte[]> r =
+          send(post("alice", "unused", ping).uri(node.uri(Role.UPLINK, "/v1/tunnel/uplink?" + query)).build());
+      assertThat(r.statusCode()).as(query).isEqualTo(200);
+      assertThat(FrameCodec.decodeAll(r.body(), 65536, 10).get(0).getPong().getNonce()).isEqualTo(3);
+    }
+    for (String query : List.of("device_id", "device_id=&mode=stream", "x=d-1")) {
+      HttpResponse<byte[]> r =
+          send(post("alice", "unused", ping).uri(node.uri(Role.UPLINK, "/v1/tunnel/uplink?" + query)).build());
+      assertRefused(r, 400, ErrorCode.INVALID_ARGUMENT);
+    }
+    // Not a URI java.net.URI accepts, so written by hand.
+    try (Socket s = new Socket("127.0.0.1", node.port(Role.UPLINK))) {
+      s.setSoTimeout(5000);
+      HttpWire.request(
+          s.getOutputStream(),
+          "POST",
+          "/v1/tunnel/uplink?device_id=%zz",
+          Map.of("Authorization", "Bearer " + node.token("alice"), "Content-Type", FRAMES),
+          ping);
+      assertThat(HttpWire.readHead(new BufferedInputStream(s.getInputStream())).status())
+          .isEqualTo(400);
+    }
+  }
+
+  @Test
   void aResumeFromSeqPastLongMaxValueIs400() throws Exception {
     String token = "Bearer " + node.token("alice");
     String poll = "/v1/tunnel/downlink?device_id=alice-tablet&mode=poll&hold_ms=100";

@@ -189,6 +189,7 @@ abstract class GrpcServerTransport {
         .bossEventLoopGroup(group)
         .workerEventLoopGroup(group)
         .directExecutor()
+        .addTransportFilter(CallFacts.DESCRIBE)
         .addService(service(group))
         .maxInboundMessageSize(limits.maxFrameBytes())
         .flowControlWindow(Math.max(64 * 1024, limits.maxFrameBytes() + MESSAGE_HEADER_BYTES))

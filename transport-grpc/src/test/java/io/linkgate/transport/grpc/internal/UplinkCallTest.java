@@ -15,12 +15,15 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.linkgate.api.Frames;
+import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Role;
 import io.linkgate.transport.grpc.proto.GatewayGrpc;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,10 +35,12 @@ class UplinkCallTest {
   private final Servers servers = new Servers();
   private final TestCore core = new TestCore();
   private ManagedChannel channel;
+  private Endpoint endpoint;
 
   @BeforeEach
   void start() throws Exception {
-    channel = servers.channel(servers.uplink(core, Servers.limits()).endpoints().get(0));
+    endpoint = servers.uplink(core, Servers.limits()).endpoints().get(0);
+    channel = servers.channel(endpoint);
   }
 
   @AfterEach
@@ -63,6 +68,25 @@ class UplinkCallTest {
     assertThat(seen.getRole()).isEqualTo(Role.UPLINK);
     assertThat(core.infos.poll().transport()).isEqualTo("grpc");
     await().atMost(Duration.ofSeconds(5)).until(() -> core.uplinksClosed.get() == 1);
+  }
+
+  @Test
+  void everyCallNamesItsOwnConnectionsPeer() throws Exception {
+    ManagedChannel other = servers.channel(endpoint);
+    List<String> remotes = new ArrayList<>();
+    for (ManagedChannel c : List.of(channel, other, channel, other)) {
+      ClientCalls.blockingUnaryCall(
+          ClientInterceptors.intercept(
+              c, MetadataUtils.newAttachHeadersInterceptor(Headers.uplink("alice", "phone"))),
+          GatewayGrpc.getUplinkMethod(),
+          CallOptions.DEFAULT,
+          Frames.ping(1));
+      remotes.add(core.infos.poll(5, TimeUnit.SECONDS).remoteAddress());
+    }
+    assertThat(remotes).allMatch(r -> r.matches("127\\.0\\.0\\.1:\\d+"), "host:port");
+    assertThat(remotes.get(2)).as("the same connection").isEqualTo(remotes.get(0));
+    assertThat(remotes.get(3)).as("the same connection").isEqualTo(remotes.get(1));
+    assertThat(remotes.get(1)).as("another connection").isNotEqualTo(remotes.get(0));
   }
 
   @Test

@@ -51,8 +51,26 @@ final class Answers {
                           : answer != null ? answer : Frames.error(ErrorCode.INTERNAL, "no answer"))
               .toCompletableFuture());
     }
+    // Answers are usually complete when handed back (an in-memory store): then the list is made
+    // at once, without allOf's tree of one relay future per frame.
+    boolean allDone = true;
+    for (CompletableFuture<Frame> p : pending) {
+      allDone &= p.isDone();
+    }
+    if (allDone) {
+      return CompletableFuture.completedFuture(joined(pending));
+    }
     return CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
-        .thenApply(v -> pending.stream().map(CompletableFuture::join).toList());
+        .thenApply(v -> joined(pending));
+  }
+
+  /** The answers of complete futures, which never fail (failures were turned into Errors). */
+  private static List<Frame> joined(List<CompletableFuture<Frame>> done) {
+    Frame[] answers = new Frame[done.size()];
+    for (int i = 0; i < answers.length; i++) {
+      answers[i] = done.get(i).join();
+    }
+    return List.of(answers);
   }
 
   /**

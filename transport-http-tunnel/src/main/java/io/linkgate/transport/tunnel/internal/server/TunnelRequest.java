@@ -8,7 +8,6 @@ import io.linkgate.transport.tunnel.internal.TunnelProtocol;
 import java.util.Locale;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.util.Fields;
 
 /**
  * What one tunnel request says about itself: the bearer token and the query parameters, checked.
@@ -46,9 +45,9 @@ record TunnelRequest(
    *     UNAUTHENTICATED} for a missing bearer token
    */
   static TunnelRequest of(Request request) {
-    Fields query;
+    QueryParameters query;
     try {
-      query = Request.extractQueryParameters(request);
+      query = QueryParameters.of(request);
     } catch (RuntimeException e) {
       throw ErrorResponses.invalid("malformed query string");
     }
@@ -119,12 +118,12 @@ record TunnelRequest(
     return authorization.substring(BEARER.length()).trim();
   }
 
-  private static String value(Fields query, String name) {
-    String v = query.getValue(name);
+  private static String value(QueryParameters query, String name) {
+    String v = query.first(name);
     return v == null ? "" : v.trim();
   }
 
-  private static long bounded(Fields query, String name, long max) {
+  private static long bounded(QueryParameters query, String name, long max) {
     String v = value(query, name);
     if (v.isEmpty()) {
       return 0;

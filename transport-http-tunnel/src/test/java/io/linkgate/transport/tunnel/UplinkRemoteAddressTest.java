@@ -1,0 +1,75 @@
+package io.linkgate.transport.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.linkgate.api.Frames;
+import io.linkgate.api.proto.Hello;
+import io.linkgate.api.proto.Role;
+import io.linkgate.api.transport.ConnectionInfo;
+import io.linkgate.api.transport.DownlinkChannel;
+import io.linkgate.api.transport.DownlinkSession;
+import io.linkgate.api.transport.SessionHandler;
+import io.linkgate.api.transport.UplinkSession;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The core is told each uplink POST's own peer (the address limits count by it), also when the
+ * text is made once per connection: every POST of a keep-alive connection names that connection's
+ * port, and another connection its own.
+ */
+class UplinkRemoteAddressTest {
+  private final List<String> remotes = new CopyOnWriteArrayList<>();
+
+  private SessionHandler recording(SessionHandler router) {
+    return new SessionHandler() {
+      @Override
+      public CompletionStage<DownlinkSession> openDownlink(
+          Hello hello, ConnectionInfo info, DownlinkChannel channel) {
+        return router.openDownlink(hello, info, channel);
+      }
+
+      @Override
+      public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
+        remotes.add(info.remoteAddress());
+        return router.openUplink(hello, info);
+      }
+    };
+  }
+
+  @Test
+  void everyPostOfAConnectionNamesThatConnectionsPeer() throws Exception {
+    try (TestNode node = TestNode.builder().core(this::recording).start();
+        Socket first = new Socket("127.0.0.1", node.port(Role.UPLINK));
+        Socket second = new Socket("127.0.0.1", node.port(Role.UPLINK))) {
+      for (Socket s : List.of(first, second, first, second, first)) {
+        post(node, s);
+      }
+      String a = "127.0.0.1:" + first.getLocalPort();
+      String b = "127.0.0.1:" + second.getLocalPort();
+      assertThat(remotes).containsExactly(a, b, a, b, a);
+    }
+  }
+
+  private static void post(TestNode node, Socket s) throws Exception {
+    s.setSoTimeout(5000);
+    HttpWire.request(
+        s.getOutputStream(),
+        "POST",
+        "/v1/tunnel/uplink?device_id=d",
+        Map.of(
+            "Authorization", "Bearer " + node.token("alice"),
+            "Content-Type", "application/x-linkgate-frames"),
+        TestNode.frames(Frames.ping(1)));
+    InputStream in = new BufferedInputStream(s.getInputStream());
+    HttpWire.Head head = HttpWire.readHead(in);
+    assertThat(head.status()).isEqualTo(200);
+    HttpWire.readBody(in, head);
+  }
+}
