@@ -1,6 +1,7 @@
 package io.linkgate.api;
 
 import io.linkgate.api.proto.Frame;
+import io.linkgate.api.proto.Push;
 
 /**
  * A frame together with its length-prefixed bytes, encoded at most once however many connections
@@ -13,11 +14,18 @@ import io.linkgate.api.proto.Frame;
  * use of the frame, which a byte transport never asks for.
  */
 public final class EncodedFrame {
+  /** Set for {@link #ofPush}: the frame is built around it only if someone asks. */
+  private final Push push;
   private volatile Frame frame;
   private final long acceptedNanos;
   private volatile byte[] bytes;
 
   private EncodedFrame(Frame frame, byte[] bytes, long acceptedNanos) {
+    this(null, frame, bytes, acceptedNanos);
+  }
+
+  private EncodedFrame(Push push, Frame frame, byte[] bytes, long acceptedNanos) {
+    this.push = push;
     this.frame = frame;
     this.bytes = bytes;
     this.acceptedNanos = acceptedNanos;
@@ -47,6 +55,14 @@ public final class EncodedFrame {
   }
 
   /**
+   * {@code Frame{push}}, encoded now straight from the push ({@link FrameCodec#encodePush}); the
+   * {@code Frame} object is built only if someone asks for it, which byte transports do not.
+   */
+  public static EncodedFrame ofPush(Push push, long acceptedNanos) {
+    return new EncodedFrame(push, null, FrameCodec.encodePush(push), acceptedNanos);
+  }
+
+  /**
    * Wraps the length-prefixed bytes of one frame, as {@link FrameCodec#encode} would write them, for
    * a push the router accepted at {@code acceptedNanos}. The frame is parsed from them only if
    * someone asks for it. The caller vouches that they hold one well-formed frame.
@@ -63,16 +79,20 @@ public final class EncodedFrame {
     if (acceptedNanos == this.acceptedNanos && bytes != null) {
       return this;
     }
-    return new EncodedFrame(frame, bytes(), acceptedNanos);
+    return new EncodedFrame(push, frame, bytes(), acceptedNanos);
   }
 
   public Frame frame() {
     Frame f = frame;
     if (f == null) {
-      // A benign race, as in bytes(): both parses give equal frames.
-      byte[] b = bytes;
-      int header = FrameCodec.headerLength(b);
-      f = FrameCodec.parseBody(b, header, b.length - header);
+      // A benign race, as in bytes(): both give equal frames.
+      if (push != null) {
+        f = Frame.newBuilder().setPush(push).build();
+      } else {
+        byte[] b = bytes;
+        int header = FrameCodec.headerLength(b);
+        f = FrameCodec.parseBody(b, header, b.length - header);
+      }
       frame = f;
     }
     return f;

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
+import io.linkgate.api.proto.Push;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -23,6 +24,28 @@ public final class FrameCodec {
   public static final int MAX_HEADER_BYTES = 5;
 
   private FrameCodec() {}
+
+  /**
+   * {@code Frame{push}} with its length prefix, as {@link #encode} would give it, written from the
+   * push itself: no {@code Frame} is built for it (a push is the hot path of every node).
+   */
+  public static byte[] encodePush(Push push) {
+    int pushSize = push.getSerializedSize();
+    int size =
+        CodedOutputStream.computeTagSize(Frame.PUSH_FIELD_NUMBER)
+            + CodedOutputStream.computeUInt32SizeNoTag(pushSize)
+            + pushSize;
+    byte[] out = new byte[CodedOutputStream.computeUInt32SizeNoTag(size) + size];
+    CodedOutputStream cos = CodedOutputStream.newInstance(out);
+    try {
+      cos.writeUInt32NoTag(size);
+      cos.writeMessage(Frame.PUSH_FIELD_NUMBER, push);
+      cos.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen: the array is sized exactly
+    }
+    return out;
+  }
 
   /** The frame with its length prefix, as one array. */
   public static byte[] encode(Frame frame) {

@@ -39,6 +39,28 @@ class EncodedFrameTest {
   }
 
   @Test
+  void aPushIsEncodedWithoutAFrameAndGivesTheSameBytes() {
+    for (int payload : new int[] {0, 100, 127, 128, 16_383, 16_384, 60_000}) {
+      Push push =
+          Push.newBuilder()
+              .setSeq(1L << 40)
+              .setMsgId("m-" + payload)
+              .setFrom("alice")
+              .setPayload(ByteString.copyFrom(new byte[payload]))
+              .putHeaders("k", "v")
+              .build();
+      Frame frame = Frame.newBuilder().setPush(push).build();
+
+      EncodedFrame f = EncodedFrame.ofPush(push, 3);
+
+      assertThat(f.bytes()).as("payload %d", payload).isEqualTo(FrameCodec.encode(frame));
+      assertThat(f.frame()).isEqualTo(frame);
+      assertThat(f.acceptedAt(4).frame()).isEqualTo(frame);
+      assertThat(f.acceptedNanos()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void theLengthPrefixIsMeasuredFromTheBytes() {
     assertThat(FrameCodec.headerLength(new byte[] {5, 0})).isEqualTo(1);
     assertThat(FrameCodec.headerLength(new byte[] {(byte) 0x80, 1})).isEqualTo(2);

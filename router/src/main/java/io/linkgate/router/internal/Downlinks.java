@@ -260,7 +260,7 @@ final class Downlinks {
     long bytes = 0;
     int i = from;
     while (i < pushes.size() && (i == from || bytes < REPLAY_CHUNK_BYTES)) {
-      EncodedFrame frame = EncodedFrame.of(pushFrame(pushes.get(i)));
+      EncodedFrame frame = EncodedFrame.ofPush(pushes.get(i), 0);
       if (!s.send(frame)) {
         return -1;
       }
@@ -290,7 +290,7 @@ final class Downlinks {
       }
       for (int p = 0; p < pushes.size(); p++) {
         Inboxes.Appended push = pushes.get(p);
-        EncodedFrame encoded = encoded(push, sessions.length, acceptedNanos);
+        EncodedFrame encoded = encoded(push, acceptedNanos);
         long seq = push.seq();
         for (LocalDownlink s : sessions) {
           int r = s.offer(seq, encoded, push.epoch());
@@ -311,13 +311,12 @@ final class Downlinks {
   }
 
 
-  /** One encoding shared by the user's devices; encoded now only if several threads read it. */
-  private static EncodedFrame encoded(Inboxes.Appended push, int sessions, long acceptedNanos) {
+  /** One encoding shared by the user's devices, made now: every transport writes the bytes. */
+  private static EncodedFrame encoded(Inboxes.Appended push, long acceptedNanos) {
     if (push.frame() != null) {
       return push.frame().acceptedAt(acceptedNanos);
     }
-    Frame frame = pushFrame(push.push());
-    return sessions == 1 ? EncodedFrame.of(frame, acceptedNanos) : EncodedFrame.encoded(frame, acceptedNanos);
+    return EncodedFrame.ofPush(push.push(), acceptedNanos);
   }
 
   /** Reads the inbox after the session's last delivered seq and sends what follows, in order. */
@@ -367,7 +366,7 @@ final class Downlinks {
                     paced = true;
                     break;
                   }
-                  EncodedFrame frame = EncodedFrame.of(pushFrame(p));
+                  EncodedFrame frame = EncodedFrame.ofPush(p, 0);
                   if (!s.send(frame)) {
                     return;
                   }
@@ -627,10 +626,6 @@ final class Downlinks {
    * under any sensible outbound bound, so live pushes arriving meanwhile still fit.
    */
   static final int REPLAY_CHUNK_BYTES = 16 * 1024;
-
-  static Frame pushFrame(Push push) {
-    return Frame.newBuilder().setPush(push).build();
-  }
 
   private static GatewayException storeFailure(String what, Throwable err) {
     GatewayException g = GatewayException.from(err);

@@ -530,7 +530,7 @@ public final class Engine implements NoticeBus.Listener {
       return 0;
     }
     // Encoded here, once, and shared by every member's channel.
-    int n = rooms.deliver(room, EncodedFrame.encoded(Downlinks.pushFrame(push), acceptedNanos));
+    int n = rooms.deliver(room, EncodedFrame.ofPush(push, acceptedNanos));
     config.events().roomDelivered(n);
     return n;
   }

@@ -179,7 +179,7 @@ final class InMemoryInboxes implements Inboxes {
 
     Appended add(Push.Builder push) {
       Push stored = push.setSeq(++lastSeq).build();
-      EncodedFrame frame = EncodedFrame.encoded(Downlinks.pushFrame(stored));
+      EncodedFrame frame = EncodedFrame.ofPush(stored, 0);
       byte[] bytes = frame.bytes();
       if (ring == null) {
         ring = new FrameRing(pool);
