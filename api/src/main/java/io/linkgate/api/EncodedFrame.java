@@ -5,9 +5,9 @@ import io.linkgate.api.proto.Push;
 
 /**
  * A frame together with its length-prefixed bytes, encoded at most once however many connections
- * it is written to: a room message fanned out to ten thousand members is serialized once. Byte
- * transports write {@link #bytes()}, message transports (gRPC) send {@link #frame()}. The bytes
- * must not be modified.
+ * it is written to: a room message fanned out to ten thousand members is serialized once.
+ * Transports write {@link #bytes()} (gRPC sends the body after the length prefix); {@link #frame()}
+ * is for those that need to look inside. The bytes must not be modified.
  *
  * <p>Either side may come first: a frame the router built is encoded on first use of the bytes, and
  * bytes the router assembled without protobuf (a push relayed by another node) are parsed on first

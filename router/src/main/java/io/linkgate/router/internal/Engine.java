@@ -654,15 +654,6 @@ public final class Engine implements NoticeBus.Listener {
   }
 
   @Override
-  public void onUserPushes(String userId, List<Push> pushes, String epoch) {
-    List<Inboxes.Appended> burst = new ArrayList<>(pushes.size());
-    for (Push push : pushes) {
-      burst.add(new Inboxes.Appended(push, epoch));
-    }
-    downlinks.deliver(userId, burst, System.nanoTime());
-  }
-
-  @Override
   public void onUserAppended(String userId, List<Inboxes.Appended> pushes) {
     downlinks.deliver(userId, pushes, System.nanoTime());
   }
