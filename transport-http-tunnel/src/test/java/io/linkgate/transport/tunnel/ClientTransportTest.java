@@ -14,8 +14,6 @@ import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.proto.Send;
 import io.linkgate.api.transport.ConnectionInfo;
-import io.linkgate.api.transport.DownlinkChannel;
-import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.UplinkSession;
 import java.io.IOException;
@@ -227,19 +225,12 @@ class ClientTransportTest {
   }
 
   /** The router, counting uplink opens: the tunnel opens one per POST. */
-  private static final class CountingCore implements SessionHandler {
-    private final SessionHandler core;
+  private static final class CountingCore extends ForwardingSessionHandler {
     private final AtomicInteger uplinks;
 
     CountingCore(SessionHandler core, AtomicInteger uplinks) {
-      this.core = core;
+      super(core);
       this.uplinks = uplinks;
-    }
-
-    @Override
-    public CompletionStage<DownlinkSession> openDownlink(
-        Hello hello, ConnectionInfo info, DownlinkChannel channel) {
-      return core.openDownlink(hello, info, channel);
     }
 
     @Override

@@ -4,27 +4,18 @@ import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Welcome;
 import io.linkgate.api.transport.ConnectionInfo;
-import io.linkgate.api.transport.DownlinkChannel;
-import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.UplinkSession;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The router, counting the uplink sessions the tunnel closes (one per POST). */
-class ClosingCounter implements SessionHandler {
-  private final SessionHandler core;
+class ClosingCounter extends ForwardingSessionHandler {
   private final AtomicInteger closed;
 
   ClosingCounter(SessionHandler core, AtomicInteger closed) {
-    this.core = core;
+    super(core);
     this.closed = closed;
-  }
-
-  @Override
-  public CompletionStage<DownlinkSession> openDownlink(
-      Hello hello, ConnectionInfo info, DownlinkChannel channel) {
-    return core.openDownlink(hello, info, channel);
   }
 
   @Override

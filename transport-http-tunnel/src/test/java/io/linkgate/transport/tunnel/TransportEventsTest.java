@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.linkgate.api.client.ClientTransport;
-import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Role;
-import io.linkgate.api.transport.ConnectionInfo;
-import io.linkgate.api.transport.DownlinkChannel;
-import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.TransportEvents;
-import io.linkgate.api.transport.UplinkSession;
 import io.linkgate.tck.RecordingTransportEvents;
 import java.io.BufferedInputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,18 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TransportEventsTest {
   /** The router as the transports see it, answering events(name) with {@code events}. */
   private static SessionHandler reporting(SessionHandler router, TransportEvents events) {
-    return new SessionHandler() {
-      @Override
-      public CompletionStage<DownlinkSession> openDownlink(
-          Hello hello, ConnectionInfo info, DownlinkChannel channel) {
-        return router.openDownlink(hello, info, channel);
-      }
-
-      @Override
-      public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
-        return router.openUplink(hello, info);
-      }
-
+    return new ForwardingSessionHandler(router) {
       @Override
       public TransportEvents events(String transport) {
         return events;

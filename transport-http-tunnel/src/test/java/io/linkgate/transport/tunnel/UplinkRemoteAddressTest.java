@@ -6,8 +6,6 @@ import io.linkgate.api.Frames;
 import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.ConnectionInfo;
-import io.linkgate.api.transport.DownlinkChannel;
-import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.UplinkSession;
 import java.io.BufferedInputStream;
@@ -28,17 +26,11 @@ class UplinkRemoteAddressTest {
   private final List<String> remotes = new CopyOnWriteArrayList<>();
 
   private SessionHandler recording(SessionHandler router) {
-    return new SessionHandler() {
-      @Override
-      public CompletionStage<DownlinkSession> openDownlink(
-          Hello hello, ConnectionInfo info, DownlinkChannel channel) {
-        return router.openDownlink(hello, info, channel);
-      }
-
+    return new ForwardingSessionHandler(router) {
       @Override
       public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
         remotes.add(info.remoteAddress());
-        return router.openUplink(hello, info);
+        return core.openUplink(hello, info);
       }
     };
   }
