@@ -254,6 +254,8 @@ public final class BenchRun {
             broadcast.noteRun(mode + "PusherBusy", r[2]);
             broadcast.noteRun(mode + "PushesPerRead", r[3]);
             broadcast.noteRun(mode + "ServerCpuMicrosPerMessage", r[4]);
+            broadcast.noteRun(mode + "AllocatedBytesPerMessage", r[5]);
+            broadcast.noteRun(mode + "MinorFaultsPerThousandMessages", r[6]);
             log.printf("  run %d %-8s broadcast %s%n", run + 1, mode, rateText(r));
           }
           if (s.has("burst")) {
@@ -263,6 +265,8 @@ public final class BenchRun {
             burst.noteRun(mode + "PusherBusy", r[2]);
             burst.noteRun(mode + "PushesPerRead", r[3]);
             burst.noteRun(mode + "ServerCpuMicrosPerMessage", r[4]);
+            burst.noteRun(mode + "AllocatedBytesPerMessage", r[5]);
+            burst.noteRun(mode + "MinorFaultsPerThousandMessages", r[6]);
             log.printf("  run %d %-8s bursts    %s%n", run + 1, mode, rateText(r));
           }
         }
@@ -294,7 +298,8 @@ public final class BenchRun {
    * the first push to the read that delivered its last message; the gaps between rounds (the
    * driver's round trip) are not counted. Returns {rate, bytes per frame, share of the time the
    * pushing thread was busy, pushes per client socket read, server CPU
-   * microseconds per message}.
+   * microseconds per message, heap bytes the server allocated per message, its minor page faults
+   * per thousand messages}.
    */
   private double[] throughput(ServerProcess server, LoadClient client, int rounds, int burst)
       throws IOException, TimeoutException {
@@ -302,7 +307,7 @@ public final class BenchRun {
     long perRound = (long) n * burst;
     long baseBytes = client.receivedBytes();
     long baseReads = client.reads();
-    long cpu = server.call("CPU", Duration.ofSeconds(10)).get("cpu");
+    Map<String, Long> before = server.call("CPU", Duration.ofSeconds(10));
     long elapsed = 0;
     long pushing = 0;
     for (int r = 0; r < rounds; r++) {
@@ -314,21 +319,24 @@ public final class BenchRun {
       pushing += reply.get("end") - reply.get("start");
     }
     long expected = perRound * rounds;
-    cpu = server.call("CPU", Duration.ofSeconds(10)).get("cpu") - cpu;
+    Map<String, Long> after = server.call("CPU", Duration.ofSeconds(10));
     return new double[] {
       expected * 1e9 / elapsed,
       (double) (client.receivedBytes() - baseBytes) / expected,
       (double) pushing / elapsed,
       (double) expected / (client.reads() - baseReads),
-      cpu / 1e3 / expected
+      (after.get("cpu") - before.get("cpu")) / 1e3 / expected,
+      (double) (after.get("alloc") - before.get("alloc")) / expected,
+      (after.get("faults") - before.get("faults")) * 1e3 / expected
     };
   }
 
   private static String rateText(double[] r) {
     return String.format(
         Locale.ROOT,
-        "%,.0f msg/s (server CPU %.1f us/msg, pushing thread busy %.0f%%, %.1f pushes per read)",
-        r[0], r[4], r[2] * 100, r[3]);
+        "%,.0f msg/s (server CPU %.1f us/msg, pushing thread busy %.0f%%, %.1f pushes per read,"
+            + " %,.0f B allocated/msg, %.0f page faults/1k msgs)",
+        r[0], r[4], r[2] * 100, r[3], r[5], r[6]);
   }
 
   private void latency(Map<String, ServerProcess> servers, Map<String, LoadClient> clients, long rate)

@@ -102,7 +102,9 @@ public final class ServerMain {
         switch (c[0]) {
           case "COUNT" -> out.println("@@ count=" + target.connected());
           case "NANO" -> out.println("@@ nanos=" + System.nanoTime());
-          case "CPU" -> out.println("@@ cpu=" + cpuNanos());
+          case "CPU" ->
+              out.println("@@ cpu=" + cpuNanos() + " alloc=" + ProcessCounters.allocatedBytes()
+                  + " faults=" + ProcessCounters.minorFaults());
           case "JIT" -> out.println("@@ jit=" + jitMillis());
           case "HEAP" ->
               out.println("@@ " + MemoryProbe.line(MemoryProbe.read(c.length > 1 ? i(c[1]) : 0)));
