@@ -1,6 +1,7 @@
 package io.linkgate.router.internal;
 
 import io.linkgate.api.FrameCodec;
+import java.nio.ByteBuffer;
 
 /**
  * One user's held frames, oldest first, as one byte stream over blocks of a {@link SlabPool}: each
@@ -124,7 +125,7 @@ final class FrameRing {
 
   private byte byteAt(int pos) {
     int block = blockAt(pos);
-    return pool.slab(block)[pool.offset(block) + pos % pool.blockBytes];
+    return pool.slab(block).get(pool.offset(block) + pos % pool.blockBytes);
   }
 
   private int blockAt(int pos) {
@@ -138,12 +139,12 @@ final class FrameRing {
       int block = blockAt(pos);
       int within = pos % bytes;
       int n = Math.min(length, bytes - within);
-      byte[] slab = pool.slab(block);
+      ByteBuffer slab = pool.slab(block);
       int at = pool.offset(block) + within;
       if (in) {
-        System.arraycopy(array, offset, slab, at, n);
+        slab.put(at, array, offset, n);
       } else {
-        System.arraycopy(slab, at, array, offset, n);
+        slab.get(at, array, offset, n);
       }
       pos += n;
       offset += n;

@@ -1,69 +1,138 @@
 package io.linkgate.router.internal;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
-import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Fixed-size blocks carved out of a few large byte arrays (slabs), shared by every user's inbox.
+ * Fixed-size blocks carved out of a few large buffers (slabs) outside the Java heap, shared by
+ * every user's inbox.
  *
- * <p>Why: an inbox keeps every push until it is acked long after, so on a generational collector
- * each push used to survive young collections as a handful of objects, and copying them set the
- * tail latency. Here a push costs the heap nothing that survives: its bytes are copied into a block
- * of a slab that already lives in the old generation. On G1 a slab fills one heap region less a
- * block, which makes it a humongous object that young collections never copy (a smaller one would
- * be copied through the survivor spaces like any other object).
+ * <p>Why: an inbox keeps every push until it is acked long after, so whatever holds a push lives
+ * long. As objects on the heap each push survived young collections on a generational collector
+ * (copying them set G1's tail latency), and as bytes in large heap arrays they still made the heap
+ * itself grow by the inboxes' size: on ZGC a growing heap is memory the allocating threads touch
+ * for the first time, once through each of the heap's views, and on the benchmark machine those
+ * page faults took 40-65% of the pushing thread (bench/README, "Where ZGC's slow runs came from").
+ * Direct buffers keep the held bytes out of the collector's sight: a push costs the heap nothing
+ * that survives, the heap stays the size of the garbage, and the kernel maps a slab's pages once.
+ *
+ * <p>New slabs are made ahead of need on a background thread: the pool asks for the next growth
+ * once fewer free blocks are left than half of it. Making a slab means zeroing it, and the kernel
+ * maps each of its pages on that first touch, which on the benchmark machine cost a 16 MiB growth
+ * about 100 ms: paid by the pushing thread, that was the inboxes' share of the push latency tail.
+ * Only when a burst takes the last free block before the grower has delivered does the taking
+ * thread grow the pool itself.
  *
  * <p>Memory follows use: the pool grows by a share of its size when it runs out; the lowest free
  * block is handed out first, so as inboxes turn over their data moves to the low slabs, and the
- * highest slab is returned to the heap once it is entirely free and as much as the next growth
- * would add is free elsewhere (so that growing and shrinking do not alternate).
+ * highest slab is dropped once it is entirely free and as much as the next growth would add is
+ * free elsewhere (so that growing and shrinking do not alternate). A dropped slab's memory goes back
+ * when the collector finds the buffer unreachable, as for any direct buffer; the JVM's bound on
+ * direct memory ({@code -XX:MaxDirectMemorySize}, by default the heap's maximum) applies.
  *
  * <p>Thread-safe; the blocks' contents are guarded by whoever holds the block (an inbox, under its
- * lock). A block id stays valid until it is freed.
+ * lock), who reads and writes them with the buffers' absolute methods, which share no position. A
+ * block id stays valid until it is freed.
  */
 final class SlabPool {
   static final int DEFAULT_BLOCK_BYTES = 512;
 
-  /** One G1 region less a block, or 1 MiB on other collectors. */
-  static final int DEFAULT_SLAB_BYTES = slabBytesForThisHeap();
+  static final int DEFAULT_SLAB_BYTES = 1 << 20;
 
   final int blockBytes;
   private final int blocksPerSlab;
+  private final Executor grower;
 
   /** Grows by copying; readers use the reference they see (a slab in use is never removed). */
-  private volatile byte[][] slabs = new byte[0][];
+  private volatile ByteBuffer[] slabs = new ByteBuffer[0];
 
   // Guarded by this.
   private int slabCount;
   private final FreeBlockIndex free = new FreeBlockIndex();
   private int[] freeInSlab = new int[0];
   private int freeBlocks;
+  private boolean growing;
 
   SlabPool() {
-    this(DEFAULT_BLOCK_BYTES, DEFAULT_SLAB_BYTES);
+    this(DEFAULT_BLOCK_BYTES, DEFAULT_SLAB_BYTES, SharedGrower.EXECUTOR);
   }
 
-  SlabPool(int blockBytes, int slabBytes) {
+  /**
+   * @param grower runs the growth ahead of need; an executor that drops its tasks leaves every
+   *     growth to the thread that takes the last free block
+   */
+  SlabPool(int blockBytes, int slabBytes, Executor grower) {
     if (blockBytes < 16 || slabBytes < blockBytes) {
       throw new IllegalArgumentException("blocks of " + blockBytes + " in slabs of " + slabBytes);
     }
     this.blockBytes = blockBytes;
     this.blocksPerSlab = slabBytes / blockBytes;
+    this.grower = grower;
   }
 
   /** A free block, the lowest one; adds slabs when none is free. */
-  synchronized int allocate() {
-    if (freeBlocks == 0) {
-      for (int i = growthStep(slabCount); i > 0; i--) {
-        addSlab();
+  int allocate() {
+    int block;
+    boolean growAhead;
+    synchronized (this) {
+      if (freeBlocks == 0) {
+        for (int i = growthStep(slabCount); i > 0; i--) {
+          addSlab(newSlab());
+        }
+      }
+      block = free.lowest();
+      free.clear(block);
+      freeBlocks--;
+      freeInSlab[block / blocksPerSlab]--;
+      growAhead = !growing && freeBlocks < lowWater();
+      growing |= growAhead;
+    }
+    if (growAhead) {
+      grower.execute(this::growAhead);
+    }
+    return block;
+  }
+
+  /**
+   * The grower's task: makes the next growth's slabs outside the lock (the zeroing and the page
+   * faults are the cost), then adds them unless the pool has meanwhile grown or emptied enough.
+   */
+  private void growAhead() {
+    int step;
+    synchronized (this) {
+      step = growthStep(slabCount);
+    }
+    ByteBuffer[] made = new ByteBuffer[step];
+    try {
+      for (int i = 0; i < step; i++) {
+        made[i] = newSlab(); // past -XX:MaxDirectMemorySize this throws; a later take asks again
+      }
+    } finally {
+      synchronized (this) {
+        growing = false;
+        if (freeBlocks < lowWater()) {
+          for (ByteBuffer slab : made) {
+            if (slab != null) {
+              addSlab(slab);
+            }
+          }
+        }
       }
     }
-    int block = free.lowest();
-    free.clear(block);
-    freeBlocks--;
-    freeInSlab[block / blocksPerSlab]--;
-    return block;
+  }
+
+  /** Free blocks below which the pool grows ahead: half the next growth (a quarter slab for one). */
+  private int lowWater() {
+    return lowWater(slabCount);
+  }
+
+  private int lowWater(int slabs) {
+    int step = growthStep(slabs);
+    return step == 1 ? blocksPerSlab / 4 : step * blocksPerSlab / 2;
   }
 
   /** Gives {@code block} back. */
@@ -77,8 +146,8 @@ final class SlabPool {
     releaseEmptyTopSlabs();
   }
 
-  /** The slab holding {@code block}. */
-  byte[] slab(int block) {
+  /** The slab holding {@code block}; use its absolute get and put methods only. */
+  ByteBuffer slab(int block) {
     return slabs[block / blocksPerSlab];
   }
 
@@ -95,28 +164,17 @@ final class SlabPool {
     return slabCount;
   }
 
-  private static int slabBytesForThisHeap() {
-    try {
-      HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-      if (Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) {
-        long region = Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
-        if (region >= 4L * DEFAULT_BLOCK_BYTES && region <= 1 << 30) {
-          return (int) region - DEFAULT_BLOCK_BYTES;
-        }
-      }
-    } catch (RuntimeException | LinkageError e) {
-      // Not HotSpot, or no management module: the plain size below.
-    }
-    return 1 << 20;
+  private ByteBuffer newSlab() {
+    return ByteBuffer.allocateDirect(blocksPerSlab * blockBytes);
   }
 
-  private void addSlab() {
-    byte[][] grown = slabs;
+  private void addSlab(ByteBuffer slab) {
+    ByteBuffer[] grown = slabs;
     if (slabCount == grown.length) {
       grown = Arrays.copyOf(grown, Math.max(4, slabCount * 2));
       freeInSlab = Arrays.copyOf(freeInSlab, grown.length);
     }
-    grown[slabCount] = new byte[blocksPerSlab * blockBytes];
+    grown[slabCount] = slab;
     slabs = grown; // publishes the new slab before any of its blocks is handed out
     free.ensureCapacity((slabCount + 1) * blocksPerSlab);
     free.set(slabCount * blocksPerSlab, (slabCount + 1) * blocksPerSlab);
@@ -126,12 +184,9 @@ final class SlabPool {
   }
 
   /**
-   * How many slabs the pool adds when it runs out: a quarter of those it has (at most 16 MiB, so
-   * that zeroing them holds up the push that asked for no more than a few milliseconds). On G1
-   * every new slab is a humongous allocation, and once the heap is past the occupancy at which G1
-   * starts marking, each can start a concurrent cycle with its own pause: growing a slab at a time
-   * started one every half second while inboxes filled (bench/README); growing by a share of the
-   * pool makes the number of such moments grow with the logarithm of its size.
+   * How many slabs the pool adds at a time: a quarter of those it has, at most 16 MiB (what a thread
+   * that takes the last free block waits for when the grower has fallen behind). Growing by a share
+   * of the pool makes the number of growths grow with the logarithm of its size.
    */
   private int growthStep(int slabs) {
     int cap = Math.max(1, (16 << 20) / (blocksPerSlab * blockBytes));
@@ -139,14 +194,36 @@ final class SlabPool {
   }
 
   /**
-   * Free blocks that must remain below an empty top slab for it to go back to the heap: what the
-   * pool would grow by next, so that it does not give back the slabs it has just added (half a
-   * slab for a small pool, as a block going back and forth at the border must not add and drop a
-   * slab each time).
+   * Free blocks that must remain below an empty top slab for it to be dropped: what the pool would
+   * grow by next (half a slab for a small pool, as a block going back and forth at the border must
+   * not add and drop a slab each time), plus the low water mark, so that slabs added ahead of need
+   * are not dropped again before the blocks they were made for are taken.
    */
   private int reserveBlocks(int slabs) {
     int step = growthStep(slabs);
-    return step == 1 ? blocksPerSlab / 2 : step * blocksPerSlab;
+    return (step == 1 ? blocksPerSlab / 2 : step * blocksPerSlab) + lowWater(slabs);
+  }
+
+  /** One daemon thread for every pool in the JVM, gone after a minute without work. */
+  private static final class SharedGrower {
+    static final Executor EXECUTOR = create();
+
+    private static Executor create() {
+      ThreadPoolExecutor executor =
+          new ThreadPoolExecutor(
+              1,
+              1,
+              1,
+              TimeUnit.MINUTES,
+              new LinkedBlockingQueue<>(),
+              task -> {
+                Thread t = new Thread(task, "linkgate-inbox-slabs");
+                t.setDaemon(true);
+                return t;
+              });
+      executor.allowCoreThreadTimeOut(true);
+      return executor;
+    }
   }
 
   private void releaseEmptyTopSlabs() {

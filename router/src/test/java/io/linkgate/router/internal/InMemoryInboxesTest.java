@@ -125,7 +125,7 @@ class InMemoryInboxesTest {
 
   /** Blocks of 16 bytes in slabs of 256: every frame spans blocks, and slabs come and go. */
   private static SlabPool tinyPool() {
-    return new SlabPool(16, 256);
+    return new SlabPool(16, 256, Runnable::run); // growth ahead of need, inline
   }
 
   private static InMemoryInboxes inboxes(int capacity, SlabPool pool) {
@@ -216,7 +216,7 @@ class InMemoryInboxesTest {
 
   @Test
   void aUsersMemoryStaysWithinCapacityTimesFrameSizeHoweverManyPushesCome() {
-    SlabPool pool = new SlabPool(512, 64 * 1024);
+    SlabPool pool = new SlabPool(512, 64 * 1024, Runnable::run);
     InMemoryInboxes inboxes = inboxes(100, pool);
     Random random = new Random(11);
     int frameBytes = 0;

@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Blocks come lowest first, and slabs go back to the heap once they are empty. */
+/** Blocks come lowest first, slabs are made ahead of need, and they are dropped once empty. */
 class SlabPoolTest {
-  /** Four blocks of 16 bytes per slab. */
-  private final SlabPool pool = new SlabPool(16, 64);
+  /**
+   * Four blocks of 16 bytes per slab; a grower that drops its tasks, so that each growth is the
+   * taking thread's, as when the grower falls behind.
+   */
+  private final SlabPool pool = new SlabPool(16, 64, task -> {});
 
   @Test
   void handsOutTheLowestFreeBlockAndAddsASlabOnlyWhenNoneIsFree() {
@@ -30,16 +33,17 @@ class SlabPoolTest {
   }
 
   @Test
-  void blocksOfOneSlabShareItsArrayAtTheirOwnOffsets() {
+  void blocksOfOneSlabShareItsBufferAtTheirOwnOffsets() {
     int a = pool.allocate();
     int b = pool.allocate();
-    assertThat(pool.slab(a)).isSameAs(pool.slab(b)).hasSize(64);
+    assertThat(pool.slab(a)).isSameAs(pool.slab(b));
+    assertThat(pool.slab(a).capacity()).isEqualTo(64);
     assertThat(pool.offset(a)).isEqualTo(0);
     assertThat(pool.offset(b)).isEqualTo(16);
   }
 
   @Test
-  void anEmptyTopSlabIsReleasedOnceHalfASlabIsFreeBelowIt() {
+  void anEmptyTopSlabIsDroppedOnceThreeQuartersOfASlabAreFreeBelowIt() {
     for (int i = 0; i < 12; i++) {
       pool.allocate(); // three slabs, full
     }
@@ -52,8 +56,10 @@ class SlabPoolTest {
 
     pool.free(0);
     pool.free(1);
-    assertThat(pool.slabCount()).isEqualTo(2);
-    assertThat(pool.blocksInUse()).isEqualTo(6);
+    assertThat(pool.slabCount()).as("half a slab free below: the next growth plus").isEqualTo(3);
+    pool.free(2);
+    assertThat(pool.slabCount()).as("... the low water mark, a quarter slab").isEqualTo(2);
+    assertThat(pool.blocksInUse()).isEqualTo(5);
     assertThat(pool.allocate()).isEqualTo(0);
   }
 
@@ -72,21 +78,25 @@ class SlabPoolTest {
     pool.free(taken.remove(taken.size() - 1));
     assertThat(pool.slabCount()).isEqualTo(10);
 
-    // The top one goes once two slabs' worth (the step for the 9 left) is free below it, the next
-    // once as much is free below that.
-    for (int i = 0; i < 4; i++) {
+    // The top one goes once three slabs' worth is free below it (the next growth for the 9 left,
+    // two slabs, and its low water mark, one), the next once as much is free below that.
+    for (int i = 0; i < 7; i++) {
+      pool.free(taken.remove(0));
+    }
+    assertThat(pool.slabCount()).isEqualTo(10);
+    pool.free(taken.remove(0));
+    assertThat(pool.slabCount()).isEqualTo(9);
+    for (int i = 0; i < 3; i++) {
       pool.free(taken.remove(0));
     }
     assertThat(pool.slabCount()).isEqualTo(9);
-    for (int i = 0; i < 4; i++) {
-      pool.free(taken.remove(0));
-    }
+    pool.free(taken.remove(0));
     assertThat(pool.slabCount()).isEqualTo(8);
   }
 
   @Test
   void aGrowthStepIsAtMostSixteenMebibytes() {
-    SlabPool big = new SlabPool(512, 1 << 20);
+    SlabPool big = new SlabPool(512, 1 << 20, task -> {});
     int blocks = 0;
     while (big.slabCount() < 78) { // ..., 51, 63, 78 slabs of 1 MiB
       big.allocate();
@@ -121,12 +131,58 @@ class SlabPoolTest {
   }
 
   @Test
-  void onG1ADefaultSlabIsHumongousAndFitsOneRegion() {
-    var vm = java.lang.management.ManagementFactory.getPlatformMXBean(
-        com.sun.management.HotSpotDiagnosticMXBean.class);
-    org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue()));
-    long region = Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
-    // Humongous: more than half a region; one region: the array header fits beside it.
-    assertThat((long) SlabPool.DEFAULT_SLAB_BYTES).isGreaterThan(region / 2).isLessThanOrEqualTo(region - 16);
+  void growsAheadOnItsGrowerOnceFreeBlocksFallBelowHalfTheNextGrowth() {
+    java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+    SlabPool ahead = new SlabPool(16, 64, tasks::add);
+    for (int i = 0; i < 3; i++) {
+      ahead.allocate();
+    }
+    assertThat(tasks).as("one block free, the low water mark is a quarter slab").isEmpty();
+    ahead.allocate();
+    assertThat(tasks).as("none free: the next growth asked for").hasSize(1);
+    assertThat(ahead.slabCount()).isEqualTo(1);
+
+    tasks.poll().run(); // the grower makes and adds the next growth, a slab
+    assertThat(ahead.slabCount()).isEqualTo(2);
+    assertThat(ahead.allocate()).as("taken from the slab made ahead").isEqualTo(4);
+    assertThat(tasks).isEmpty();
+  }
+
+  @Test
+  void aGrowthMadeAheadIsNotAddedWhenBlocksCameBackMeanwhile() {
+    java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+    SlabPool ahead = new SlabPool(16, 64, tasks::add);
+    List<Integer> taken = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      taken.add(ahead.allocate());
+    }
+    assertThat(tasks).as("one slab, none free").hasSize(1);
+    ahead.free(taken.remove(0));
+    ahead.free(taken.remove(0));
+    tasks.poll().run();
+    assertThat(ahead.slabCount()).isEqualTo(1);
+  }
+
+  @Test
+  void theSharedGrowerMakesSlabsBeforeThePoolRunsOut() throws Exception {
+    SlabPool ahead = new SlabPool();
+    int perSlab = SlabPool.DEFAULT_SLAB_BYTES / SlabPool.DEFAULT_BLOCK_BYTES;
+    for (int i = 0; i < perSlab - perSlab / 4 + 1; i++) {
+      ahead.allocate();
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (ahead.slabCount() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(ahead.slabCount()).isEqualTo(2);
+  }
+
+  @Test
+  void slabsLiveOutsideTheHeap() {
+    // What the inboxes hold must not grow the heap: see the class comment for why.
+    assertThat(pool.slab(pool.allocate()).isDirect()).isTrue();
+    SlabPool defaults = new SlabPool();
+    assertThat(defaults.slab(defaults.allocate()).isDirect()).isTrue();
+    assertThat(defaults.slab(0).capacity()).isEqualTo(SlabPool.DEFAULT_SLAB_BYTES);
   }
 }
