@@ -78,7 +78,9 @@ public final class Engine implements NoticeBus.Listener {
             rooms,
             config.maxDevicesPerUser(),
             config.events());
-    SendDedup dedup = new SendDedup(config.dedupCapacity(), config.dedupTtl(), System::nanoTime);
+    this.msgIds = new Ids(nodeId, "m");
+    SendDedup dedup =
+        new SendDedup(config.dedupCapacity(), config.dedupTtl(), System::nanoTime, msgIds);
     dedup.events(config.events());
     this.sends =
         new Sends(
@@ -96,7 +98,6 @@ public final class Engine implements NoticeBus.Listener {
         config.sessionsPerAddress() > 0 || config.handshakesPerSecondPerAddress() > 0
             ? new AddressLimits(config.sessionsPerAddress(), config.handshakesPerSecondPerAddress(), System::nanoTime)
             : null;
-    this.msgIds = new Ids(nodeId, "m");
     this.uplinkIds = new Ids(nodeId, "u");
     store.sessions().addChangeListener(sessionCache::invalidate);
     this.subscription = notices.subscribe(nodeId, this);

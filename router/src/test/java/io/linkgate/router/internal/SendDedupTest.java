@@ -6,6 +6,7 @@ import io.linkgate.api.Frames;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.SendAck;
+import com.google.protobuf.UnknownFieldSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +21,20 @@ import org.junit.jupiter.api.Test;
 class SendDedupTest {
   private long nanos = 1_000_000_000L;
   private final AtomicInteger attempts = new AtomicInteger();
+  private final Ids msgIds = new Ids("node-t", "m");
 
+  /** The ack the router's own handler makes: the client's id, a msg id of {@link #msgIds}, a time. */
   private Supplier<CompletionStage<Frame>> ack(String id) {
+    return answering(
+        Frame.newBuilder()
+            .setSendAck(SendAck.newBuilder().setClientMsgId(id).setMsgId(msgIds.next()).setServerTimeMs(1234))
+            .build());
+  }
+
+  private Supplier<CompletionStage<Frame>> answering(Frame frame) {
     return () -> {
       attempts.incrementAndGet();
-      return CompletableFuture.completedFuture(
-          Frame.newBuilder().setSendAck(SendAck.newBuilder().setClientMsgId(id).setMsgId("m-" + id)).build());
+      return CompletableFuture.completedFuture(frame);
     };
   }
 
@@ -35,10 +44,10 @@ class SendDedupTest {
 
   @Test
   void aRetryGetsTheFirstAnswerWithoutASecondAttempt() {
-    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos);
+    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos, msgIds);
     Frame first = answer(dedup, "alice", "c1");
     Frame retry = answer(dedup, "alice", "c1");
-    assertThat(retry).isSameAs(first);
+    assertThat(retry).isEqualTo(first);
     assertThat(attempts).hasValue(1);
     answer(dedup, "bob", "c1");
     assertThat(attempts).as("the key is the user and the id").hasValue(2);
@@ -46,7 +55,7 @@ class SendDedupTest {
 
   @Test
   void aRetryWhileTheFirstIsInFlightWaitsForIt() {
-    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos);
+    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos, msgIds);
     CompletableFuture<Frame> slow = new CompletableFuture<>();
     CompletionStage<Frame> first = dedup.once("alice", "c1", () -> slow);
     CompletionStage<Frame> retry = dedup.once("alice", "c1", ack("c1"));
@@ -60,7 +69,7 @@ class SendDedupTest {
 
   @Test
   void overCapacityTheOldestSendsAreForgottenFirst() {
-    SendDedup dedup = new SendDedup(10, Duration.ofMinutes(10), () -> nanos);
+    SendDedup dedup = new SendDedup(10, Duration.ofMinutes(10), () -> nanos, msgIds);
     for (int i = 0; i < 25; i++) {
       answer(dedup, "alice", "c" + i);
     }
@@ -78,7 +87,7 @@ class SendDedupTest {
   @Test
   void aLargeWindowIsSplitYetKeepsItsBoundAndTheLatestSends() {
     long capacity = 16 * SendDedup.MIN_STRIPE_CAPACITY; // the most stripes, a thousand answers each
-    SendDedup dedup = new SendDedup(capacity, Duration.ofMinutes(10), () -> nanos);
+    SendDedup dedup = new SendDedup(capacity, Duration.ofMinutes(10), () -> nanos, msgIds);
     int sends = (int) (3 * capacity);
     for (int i = 0; i < sends; i++) {
       answer(dedup, "user" + (i % 64), "c" + i);
@@ -95,7 +104,7 @@ class SendDedupTest {
 
   @Test
   void anAnswerIsKeptForTheTtlAndNoLonger() {
-    SendDedup dedup = new SendDedup(100, Duration.ofSeconds(60), () -> nanos);
+    SendDedup dedup = new SendDedup(100, Duration.ofSeconds(60), () -> nanos, msgIds);
     answer(dedup, "alice", "old");
     nanos += TimeUnit.SECONDS.toNanos(59);
     answer(dedup, "alice", "old");
@@ -109,7 +118,7 @@ class SendDedupTest {
 
   @Test
   void answersPastTheTtlLeaveTheWindowWhenNewSendsArrive() {
-    SendDedup dedup = new SendDedup(100, Duration.ofSeconds(60), () -> nanos);
+    SendDedup dedup = new SendDedup(100, Duration.ofSeconds(60), () -> nanos, msgIds);
     for (int i = 0; i < 50; i++) {
       answer(dedup, "alice", "c" + i);
     }
@@ -120,7 +129,7 @@ class SendDedupTest {
 
   @Test
   void refusalsAndFailuresAreNotRemembered() {
-    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos);
+    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos, msgIds);
     Frame refused = Frames.error(ErrorCode.RATE_LIMITED, "slow down", "c1");
     assertThat(dedup.once("alice", "c1", () -> CompletableFuture.completedFuture(refused))
             .toCompletableFuture().join())
@@ -136,7 +145,7 @@ class SendDedupTest {
 
   @Test
   void concurrentRetriesOfTheSameSendsRunEachOnce() throws Exception {
-    SendDedup dedup = new SendDedup(10_000, Duration.ofMinutes(10), System::nanoTime);
+    SendDedup dedup = new SendDedup(10_000, Duration.ofMinutes(10), System::nanoTime, msgIds);
     sendFromThreads(dedup, 4, 5000);
     assertThat(attempts).hasValue(5000);
     assertThat(dedup.size()).isEqualTo(5000);
@@ -144,9 +153,128 @@ class SendDedupTest {
 
   @Test
   void concurrentSendersStayWithinTheBound() throws Exception {
-    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), System::nanoTime);
+    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), System::nanoTime, msgIds);
     sendFromThreads(dedup, 4, 5000);
     assertThat(dedup.size()).isLessThanOrEqualTo(100);
+  }
+
+  @Test
+  void aRetryGetsAnEqualAckWhateverFormTheHandlerGaveIt() {
+    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos, msgIds);
+    Ids otherNode = new Ids("node-x", "m");
+    List<Frame> acks = List.of(
+        sendAck("c1", "m-c1", 5), // a msg id not of the router's Ids
+        sendAck("c2", otherNode.next(), 6), // another Ids' id: same form, other prefix
+        sendAck("c3", msgIds.idOf(7).replace("-7", "-07"), 7), // looks like an id, is not one
+        sendAck("c4", "", 0), // no msg id, no time
+        sendAck("someone-else", msgIds.next(), 8), // a client_msg_id that is not the key
+        sendAck("c6", msgIds.next(), 9).toBuilder()
+            .setUnknownFields(UnknownFieldSet.newBuilder()
+                .addField(99, UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+                .build())
+            .build()); // a field this router does not know
+    for (int i = 0; i < acks.size(); i++) {
+      String id = "c" + (i + 1);
+      dedup.once("alice", id, answering(acks.get(i)));
+      Frame retry = dedup.once("alice", id, ack(id)).toCompletableFuture().join();
+      assertThat(retry).as("retry of " + acks.get(i)).isEqualTo(acks.get(i));
+      assertThat(retry.getUnknownFields()).isEqualTo(acks.get(i).getUnknownFields());
+    }
+    assertThat(attempts).as("every retry answered from the window").hasValue(acks.size());
+  }
+
+  @Test
+  void keysOfEqualHashAreKeptApart() {
+    assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos, msgIds);
+    Frame aa = answer(dedup, "Aa", "c1");
+    Frame bb = answer(dedup, "BB", "c1");
+    Frame aaId = answer(dedup, "u", "Aa");
+    Frame bbId = answer(dedup, "u", "BB");
+    assertThat(attempts).hasValue(4);
+    assertThat(answer(dedup, "BB", "c1")).isEqualTo(bb).isNotEqualTo(aa);
+    assertThat(answer(dedup, "Aa", "c1")).isEqualTo(aa);
+    assertThat(answer(dedup, "u", "BB")).isEqualTo(bbId).isNotEqualTo(aaId);
+    assertThat(attempts).hasValue(4);
+  }
+
+  @Test
+  void aForgottenSendLeavesTheOthersOfItsHashFindable() {
+    List<String> users = List.of("AaAa", "AaBB", "BBAa", "BBBB"); // one hash, one probe chain
+    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos, msgIds);
+    List<CompletableFuture<Frame>> attemptsInFlight = new ArrayList<>();
+    for (String user : users) {
+      CompletableFuture<Frame> slow = new CompletableFuture<>();
+      attemptsInFlight.add(slow);
+      dedup.once(user, "c1", () -> slow);
+    }
+    attemptsInFlight.get(0).completeExceptionally(new IllegalStateException("boom"));
+    attemptsInFlight.get(2).complete(Frames.error(ErrorCode.RATE_LIMITED, "slow down", "c1"));
+    attemptsInFlight.get(1).complete(sendAck("c1", msgIds.next(), 1));
+    attemptsInFlight.get(3).complete(sendAck("c1", msgIds.next(), 3));
+    assertThat(dedup.size()).isEqualTo(2);
+    assertThat(answer(dedup, "AaBB", "c1").getSendAck().getServerTimeMs()).isEqualTo(1);
+    assertThat(answer(dedup, "BBBB", "c1").getSendAck().getServerTimeMs()).isEqualTo(3);
+    assertThat(attempts).as("the acked two answered from the window").hasValue(0);
+    answer(dedup, "AaAa", "c1");
+    answer(dedup, "BBAa", "c1");
+    assertThat(attempts).as("the forgotten two run again").hasValue(2);
+  }
+
+  @Test
+  void keysOfEqualHashLeaveOldestFirst() {
+    SendDedup dedup = new SendDedup(3, Duration.ofMinutes(10), () -> nanos, msgIds);
+    for (String user : List.of("AaAa", "AaBB", "BBAa", "BBBB")) {
+      answer(dedup, user, "c1");
+    }
+    attempts.set(0);
+    answer(dedup, "BBBB", "c1");
+    answer(dedup, "AaBB", "c1");
+    answer(dedup, "BBAa", "c1");
+    assertThat(attempts).as("the latest three kept").hasValue(0);
+    answer(dedup, "AaAa", "c1");
+    assertThat(attempts).as("the oldest left").hasValue(1);
+  }
+
+  @Test
+  void aWindowThatGrowsKeepsItsSendsAndTheirOrder() {
+    SendDedup dedup = new SendDedup(1000, Duration.ofMinutes(10), () -> nanos, msgIds);
+    CompletableFuture<Frame> slow = new CompletableFuture<>();
+    dedup.once("alice", "slow", () -> slow);
+    for (int i = 0; i < 999; i++) {
+      answer(dedup, "alice", "c" + i); // the window grows to its capacity meanwhile
+    }
+    Frame late = sendAck("slow", msgIds.next(), 42);
+    slow.complete(late);
+    attempts.set(0);
+    assertThat(answer(dedup, "alice", "slow")).isEqualTo(late);
+    answer(dedup, "alice", "c0");
+    assertThat(attempts).as("all 1000 kept").hasValue(0);
+    answer(dedup, "alice", "next"); // the 1001st: "slow" is the oldest and leaves
+    answer(dedup, "alice", "slow");
+    assertThat(attempts).hasValue(2);
+    assertThat(dedup.size()).isEqualTo(1000);
+  }
+
+  @Test
+  void anAttemptThatEndsAfterItsSendLeftTheWindowChangesNothing() {
+    SendDedup dedup = new SendDedup(100, Duration.ofSeconds(60), () -> nanos, msgIds);
+    CompletableFuture<Frame> stale = new CompletableFuture<>();
+    dedup.once("alice", "c1", () -> stale);
+    nanos += TimeUnit.SECONDS.toNanos(60);
+    Frame again = answer(dedup, "alice", "c1"); // past the ttl: a new send of the same key
+    stale.completeExceptionally(new IllegalStateException("too late"));
+    assertThat(answer(dedup, "alice", "c1"))
+        .as("the first attempt's failure does not forget the second's ack")
+        .isEqualTo(again);
+    assertThat(attempts).hasValue(1);
+    assertThat(dedup.size()).isEqualTo(1);
+  }
+
+  private static Frame sendAck(String clientMsgId, String msgId, long serverTimeMs) {
+    return Frame.newBuilder()
+        .setSendAck(SendAck.newBuilder().setClientMsgId(clientMsgId).setMsgId(msgId).setServerTimeMs(serverTimeMs))
+        .build();
   }
 
   /** Each of {@code threads} sends the same {@code ids} ids, all at once. */

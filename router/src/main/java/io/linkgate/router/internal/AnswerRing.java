@@ -1,0 +1,208 @@
+package io.linkgate.router.internal;
+
+import io.linkgate.api.proto.Frame;
+import io.linkgate.api.proto.SendAck;
+import java.lang.reflect.Array;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One stripe of the {@link SendDedup} window: the latest sends, each a slot of parallel arrays used
+ * as a ring in arrival order, so the oldest is always at the tail and dropping it at the capacity
+ * or the ttl is a step of the tail. A {@link SlotIndex} finds a slot by its (user, client_msg_id).
+ *
+ * <p>A kept {@code SendAck} is not kept as a frame: the ack the router's own handler makes echoes
+ * the client_msg_id (the key) and carries a msg id from {@code msgIds} and a server time, so the
+ * slot holds the msg id's number and the time, and a retry gets an equal frame made anew. An ack
+ * in any other form (another msg id, another client_msg_id, unknown fields) is kept as it is.
+ *
+ * <p>Not thread-safe: every call is made holding the ring's lock.
+ */
+final class AnswerRing {
+  /** The most slots a ring holds, whatever the capacity: its index stays a Java array. */
+  static final int MAX_SLOTS = 1 << 29;
+  /** A ring grows to its capacity as sends arrive: a large window little used costs little. */
+  private static final int FIRST_SLOTS = 64;
+
+  private final int capacity;
+  private final long ttlNanos;
+  private final Ids msgIds;
+
+  private int[] hashes;
+  /** Null where the slot's send failed and was forgotten: a hole until the tail passes it. */
+  private String[] userIds;
+  private String[] clientMsgIds;
+  private long[] arrivedNanos;
+  /**
+   * While in flight the attempt's future; once acked null (the msg id is {@link #msgNumbers}'), a
+   * msg id string (not one of {@code msgIds}) or the ack frame itself (not in the usual form).
+   */
+  private Object[] answers;
+  private long[] msgNumbers;
+  private long[] serverTimesMs;
+  private SlotIndex index;
+
+  private int tail;
+  /** Slots from the tail on, holes included. */
+  private int used;
+  /** Slots holding a send. */
+  private int live;
+
+  AnswerRing(long capacity, long ttlNanos, Ids msgIds) {
+    this.capacity = (int) Math.min(capacity, MAX_SLOTS);
+    this.ttlNanos = ttlNanos;
+    this.msgIds = msgIds;
+    resize(Math.min(this.capacity, FIRST_SLOTS));
+  }
+
+  /**
+   * The answer of a send of this key that arrived within the ttl (waiting for it while in flight),
+   * or null. Drops the sends past the ttl first.
+   */
+  CompletionStage<Frame> answer(int hash, String userId, String clientMsgId, long now) {
+    while (used > 0 && (userIds[tail] == null || now - arrivedNanos[tail] >= ttlNanos)) {
+      dropTail();
+    }
+    int slot = find(hash, userId, clientMsgId);
+    if (slot < 0) {
+      return null;
+    }
+    if (now - arrivedNanos[slot] >= ttlNanos) {
+      forget(slot); // behind a later arrival only if the clock went back
+      return null;
+    }
+    Object answer = answers[slot];
+    if (answer instanceof CompletableFuture<?> inFlight) {
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Frame> f = (CompletableFuture<Frame>) inFlight;
+      return f.minimalCompletionStage();
+    }
+    return CompletableFuture.completedStage(answer instanceof Frame f ? f : ack(slot, (String) answer));
+  }
+
+  /** Takes in a new send, dropping the oldest if the ring is at its capacity. */
+  void add(int hash, String userId, String clientMsgId, long now, CompletableFuture<Frame> inFlight) {
+    if (used == hashes.length) {
+      if (used < capacity) {
+        resize((int) Math.min(capacity, 2L * used));
+      } else {
+        dropTail();
+      }
+    }
+    int slot = slot(used);
+    hashes[slot] = hash;
+    userIds[slot] = userId;
+    clientMsgIds[slot] = clientMsgId;
+    arrivedNanos[slot] = now;
+    answers[slot] = inFlight;
+    index.add(slot);
+    used++;
+    live++;
+  }
+
+  /**
+   * The send's attempt {@code inFlight} answered {@code frame} (null: it failed): keeps a
+   * {@code SendAck}, forgets anything else. Does nothing if the send left the window meanwhile.
+   */
+  void settle(
+      int hash, String userId, String clientMsgId, CompletableFuture<Frame> inFlight, Frame frame) {
+    int slot = find(hash, userId, clientMsgId);
+    if (slot < 0 || answers[slot] != inFlight) {
+      return;
+    }
+    if (frame == null || frame.getKindCase() != Frame.KindCase.SEND_ACK) {
+      forget(slot);
+      return;
+    }
+    SendAck ack = frame.getSendAck();
+    if (frame.getUnknownFields().isEmpty()
+        && ack.getUnknownFields().isEmpty()
+        && ack.getClientMsgId().equals(clientMsgId)) {
+      long n = msgIds.numberOf(ack.getMsgId());
+      answers[slot] = n < 0 ? ack.getMsgId() : null;
+      msgNumbers[slot] = n;
+      serverTimesMs[slot] = ack.getServerTimeMs();
+    } else {
+      answers[slot] = frame;
+    }
+  }
+
+  /** Sends held now. */
+  int size() {
+    return live;
+  }
+
+  /** The ack kept in short form in {@code slot}; {@code msgId} null: it is {@link #msgNumbers}'. */
+  private Frame ack(int slot, String msgId) {
+    return Frame.newBuilder()
+        .setSendAck(
+            SendAck.newBuilder()
+                .setClientMsgId(clientMsgIds[slot])
+                .setMsgId(msgId != null ? msgId : msgIds.idOf(msgNumbers[slot]))
+                .setServerTimeMs(serverTimesMs[slot]))
+        .build();
+  }
+
+  private int find(int hash, String userId, String clientMsgId) {
+    for (int p = index.first(hash); ; p = index.next(p)) {
+      int slot = index.slotAt(p);
+      if (slot < 0
+          || hashes[slot] == hash
+              && clientMsgIds[slot].equals(clientMsgId)
+              && userIds[slot].equals(userId)) {
+        return slot;
+      }
+    }
+  }
+
+  private void dropTail() {
+    if (userIds[tail] != null) {
+      forget(tail);
+    }
+    tail = slot(1);
+    used--;
+  }
+
+  /** Makes {@code slot} a hole: out of the index, its objects let go. */
+  private void forget(int slot) {
+    index.remove(slot);
+    userIds[slot] = null;
+    clientMsgIds[slot] = null;
+    answers[slot] = null;
+    live--;
+  }
+
+  /** The slot {@code k} places after the tail. */
+  private int slot(int k) {
+    int s = tail + k;
+    return s < hashes.length ? s : s - hashes.length;
+  }
+
+  /** Moves the ring to arrays of {@code slots}, its tail to slot 0, and indexes it anew. */
+  private void resize(int slots) {
+    boolean first = hashes == null;
+    hashes = first ? new int[slots] : unroll(hashes, new int[slots]);
+    userIds = first ? new String[slots] : unroll(userIds, new String[slots]);
+    clientMsgIds = first ? new String[slots] : unroll(clientMsgIds, new String[slots]);
+    arrivedNanos = first ? new long[slots] : unroll(arrivedNanos, new long[slots]);
+    answers = first ? new Object[slots] : unroll(answers, new Object[slots]);
+    msgNumbers = first ? new long[slots] : unroll(msgNumbers, new long[slots]);
+    serverTimesMs = first ? new long[slots] : unroll(serverTimesMs, new long[slots]);
+    tail = 0;
+    index = new SlotIndex(slots, hashes);
+    for (int slot = 0; slot < used; slot++) {
+      if (userIds[slot] != null) {
+        index.add(slot);
+      }
+    }
+  }
+
+  /** Copies the used slots of the array {@code from}, tail first, to the start of {@code to}. */
+  private <A> A unroll(A from, A to) {
+    int length = Array.getLength(from);
+    int upToEnd = Math.min(used, length - tail);
+    System.arraycopy(from, tail, to, 0, upToEnd);
+    System.arraycopy(from, 0, to, upToEnd, used - upToEnd);
+    return to;
+  }
+}
