@@ -103,6 +103,19 @@ class SendDedupTest {
   }
 
   @Test
+  void clientIdsThatCountUpSpreadOverEveryStripe() {
+    long capacity = 16 * SendDedup.MIN_STRIPE_CAPACITY;
+    SendDedup dedup = new SendDedup(capacity, Duration.ofMinutes(10), () -> nanos, msgIds);
+    // Client ids of a fixed prefix and a counter, as a load client numbers its sends.
+    for (int i = 0; i < capacity; i++) {
+      answer(dedup, "user-" + (i % 1000), "client-msg-" + i);
+    }
+    // A stripe holds at most its share, so a lopsided spread forgets sends of the full stripes
+    // while the others have room: the window then remembers fewer sends than its capacity.
+    assertThat(dedup.size()).isGreaterThanOrEqualTo((int) (capacity * 0.97));
+  }
+
+  @Test
   void anAnswerIsKeptForTheTtlAndNoLonger() {
     SendDedup dedup = new SendDedup(100, Duration.ofSeconds(60), () -> nanos, msgIds);
     answer(dedup, "alice", "old");
