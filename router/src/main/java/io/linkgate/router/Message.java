@@ -18,7 +18,9 @@ public record Message(String from, String to, ByteString payload, Map<String, St
     from = from == null ? "" : from;
     to = to == null ? "" : to;
     payload = payload == null ? ByteString.EMPTY : payload;
-    headers = headers == null ? Map.of() : Map.copyOf(headers);
+    // Most messages have no headers: copying an empty map still walks it (protobuf's view of a
+    // message's empty map field allocates an iterator for that).
+    headers = headers == null || headers.isEmpty() ? Map.of() : Map.copyOf(headers);
   }
 
   public static Message of(String from, String to, byte[] payload) {

@@ -8,6 +8,7 @@ import io.linkgate.api.proto.SendAck;
 import io.linkgate.router.BusinessHandler;
 import io.linkgate.router.Message;
 import io.linkgate.router.SendContext;
+import io.linkgate.router.store.PendingPush;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -54,11 +55,13 @@ final class DefaultBusinessHandler implements BusinessHandler {
     if (to.startsWith(USER) && to.length() > USER.length()) {
       String target = to.substring(USER.length());
       Engine.checkId("user id", target);
-      CompletionStage<?> toTarget = engine.push(target, msgId, now, message);
+      // Both pushes name the Send's `to`, so they differ in seq alone: one encoding serves both.
+      PendingPush push = Engine.userPush(target, msgId, now, message);
+      CompletionStage<?> toTarget = engine.push(target, push);
       done =
           target.equals(sender)
               ? toTarget
-              : toTarget.thenCombine(engine.push(sender, msgId, now, message), (a, b) -> a);
+              : toTarget.thenCombine(engine.push(sender, push), (a, b) -> a);
     } else if (to.startsWith(ROOM) && to.length() > ROOM.length()) {
       done = engine.publishToRoom(to.substring(ROOM.length()), msgId, now, message);
     } else {

@@ -22,13 +22,14 @@ import io.linkgate.router.RouterEvents;
 import io.linkgate.router.SendContext;
 import io.linkgate.router.store.Inboxes;
 import io.linkgate.router.store.NoticeBus;
+import io.linkgate.router.store.PendingPush;
 import io.linkgate.router.store.RouterStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -287,22 +288,34 @@ public final class Engine implements NoticeBus.Listener {
     return publishToRoom(room, msgId, timeMs, message);
   }
 
-  /** Appends to the user's inbox, then delivers locally and tells the other nodes holding devices. */
   CompletionStage<Push> push(String userId, String msgId, long timeMs, Message message) {
+    PendingPush push = userPush(userId, msgId, timeMs, message);
+    // A store that kept only the frame gets its push built from the fields rather than parsed.
+    return push(userId, push)
+        .thenApply(appended -> appended.frame() == null ? appended.push() : push.toPush(appended.seq()));
+  }
+
+  /**
+   * Appends to the user's inbox, then delivers locally and tells the other nodes holding devices.
+   * {@code push} may go to several users (a sender's copy): its encoding is made once for all.
+   */
+  CompletionStage<Inboxes.Appended> push(String userId, PendingPush push) {
     long accepted = System.nanoTime(); // where push latency starts (see EncodedFrame.acceptedNanos)
-    Push.Builder push = userPush(userId, msgId, timeMs, message);
-    GatewayException tooLarge = checkDeliverable(push, message.headers());
+    GatewayException tooLarge = checkDeliverable(push);
     if (tooLarge != null) {
       config.events().pushRefused(tooLarge.code());
       return CompletableFuture.failedFuture(tooLarge);
     }
     return inboxes
         .append(userId, push)
-        .whenComplete(this::countStored)
-        .thenApply(
-            appended -> {
+        .handle(
+            (appended, err) -> {
+              countStored(appended, err);
+              if (err != null) {
+                throw err instanceof CompletionException c ? c : new CompletionException(err);
+              }
               deliverStored(userId, List.of(appended), accepted);
-              return appended.push();
+              return appended;
             });
   }
 
@@ -320,12 +333,12 @@ public final class Engine implements NoticeBus.Listener {
     long accepted = System.nanoTime();
     List<Push.Builder> builders = new ArrayList<>(messages.size());
     for (Message m : messages) {
-      Push.Builder push = userPush(userId, msgIds.next(), now, m);
-      GatewayException tooLarge = checkDeliverable(push, m.headers());
+      PendingPush push = userPush(userId, msgIds.next(), now, m);
+      GatewayException tooLarge = checkDeliverable(push);
       if (tooLarge != null) {
         return CompletableFuture.failedFuture(tooLarge);
       }
-      builders.add(push);
+      builders.add(push.toBuilder(0));
     }
     return inboxes
         .appendAll(userId, builders)
@@ -368,8 +381,8 @@ public final class Engine implements NoticeBus.Listener {
    * Refuses a push whose frame would not fit the transports' frame limit. The seq is not set yet,
    * so room is left for the largest one; the frame wrapper adds a tag and a length.
    */
-  private GatewayException checkDeliverable(Push.Builder push, Map<String, String> headers) {
-    int frameBytes = PushSize.withoutSeq(push, headers) + MAX_SEQ_FIELD_BYTES + FRAME_WRAPPER_BYTES;
+  private GatewayException checkDeliverable(PendingPush push) {
+    int frameBytes = push.sizeWithoutSeq() + MAX_SEQ_FIELD_BYTES + FRAME_WRAPPER_BYTES;
     if (frameBytes <= config.maxFrameBytes()) {
       return null;
     }
@@ -385,18 +398,13 @@ public final class Engine implements NoticeBus.Listener {
   /** Frame's oneof tag plus the longest varint32 length of the embedded Push. */
   private static final int FRAME_WRAPPER_BYTES = 1 + 5;
 
-  private static Push.Builder userPush(String userId, String msgId, long timeMs, Message message) {
-    Push.Builder b =
-        Push.newBuilder()
-            .setMsgId(msgId)
-            .setFrom(message.from())
-            .setTo(message.to().isEmpty() ? "user:" + userId : message.to())
-            .setPayload(message.payload())
-            .setServerTimeMs(timeMs);
-    if (!message.headers().isEmpty()) {
-      b.putAllHeaders(message.headers());
-    }
-    return b;
+  /** The push of {@code message} to {@code userId}: the same for every user when it names its {@code to}. */
+  static PendingPush userPush(String userId, String msgId, long timeMs, Message message) {
+    return messagePush(message.to().isEmpty() ? "user:" + userId : message.to(), msgId, timeMs, message);
+  }
+
+  private static PendingPush messagePush(String to, String msgId, long timeMs, Message message) {
+    return PendingPush.of(msgId, message.from(), to, message.payload(), timeMs, message.headers());
   }
 
   /** Delivers stored pushes of one epoch, in seq order, here and to the other nodes. */
@@ -499,22 +507,14 @@ public final class Engine implements NoticeBus.Listener {
       return CompletableFuture.failedFuture(
           new GatewayException(bad.getError().getCode(), bad.getError().getMessage()));
     }
-    Push.Builder b =
-        Push.newBuilder()
-            .setMsgId(msgId)
-            .setFrom(message.from())
-            .setTo(message.to().isEmpty() ? "room:" + room : message.to())
-            .setPayload(message.payload())
-            .setServerTimeMs(timeMs);
-    if (!message.headers().isEmpty()) {
-      b.putAllHeaders(message.headers());
-    }
-    GatewayException tooLarge = checkDeliverable(b, message.headers());
+    PendingPush pending = messagePush(message.to().isEmpty() ? "room:" + room : message.to(), msgId, timeMs, message);
+    GatewayException tooLarge = checkDeliverable(pending);
     if (tooLarge != null) {
       return CompletableFuture.failedFuture(tooLarge);
     }
-    Push push = b.build();
-    int local = deliverRoom(room, push, accepted);
+    Push push = pending.toPush(0);
+    int local =
+        rooms.hasMembers(room) ? deliverRoom(room, EncodedFrame.ofBytes(pending.frame(0), accepted)) : 0;
     notices
         .publishRoom(nodeId, room, push)
         .whenComplete(
@@ -526,12 +526,9 @@ public final class Engine implements NoticeBus.Listener {
     return CompletableFuture.completedFuture(local);
   }
 
-  private int deliverRoom(String room, Push push, long acceptedNanos) {
-    if (!rooms.hasMembers(room)) {
-      return 0;
-    }
-    // Encoded here, once, and shared by every member's channel.
-    int n = rooms.deliver(room, EncodedFrame.ofPush(push, acceptedNanos));
+  /** {@code frame} is encoded once and shared by every member's channel. */
+  private int deliverRoom(String room, EncodedFrame frame) {
+    int n = rooms.deliver(room, frame);
     config.events().roomDelivered(n);
     return n;
   }
@@ -661,7 +658,9 @@ public final class Engine implements NoticeBus.Listener {
 
   @Override
   public void onRoomPush(String room, Push push) {
-    deliverRoom(room, push, System.nanoTime());
+    if (rooms.hasMembers(room)) {
+      deliverRoom(room, EncodedFrame.ofPush(push, System.nanoTime()));
+    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.linkgate.api.EncodedFrame;
 import io.linkgate.api.FrameCodec;
 import io.linkgate.api.proto.Push;
 import io.linkgate.router.store.Inboxes;
+import io.linkgate.router.store.PendingPush;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * Per-user seq counters and inboxes in this JVM.
@@ -39,6 +41,8 @@ final class InMemoryInboxes implements Inboxes {
   private final int capacity;
   private final SlabPool pool;
   private final Cache<String, UserInbox> users;
+  /** Made once: as a lambda at the call it held this store and was made anew on every push. */
+  private final Function<String, UserInbox> newInbox = u -> new UserInbox(newEpoch());
 
   InMemoryInboxes(int capacity, long maxUsers, Duration idleTtl) {
     this(capacity, maxUsers, idleTtl, Ticker.systemTicker(), new SlabPool());
@@ -75,6 +79,11 @@ final class InMemoryInboxes implements Inboxes {
 
   @Override
   public CompletionStage<Appended> append(String userId, Push.Builder push) {
+    return append(userId, PendingPush.of(push));
+  }
+
+  @Override
+  public CompletionStage<Appended> append(String userId, PendingPush push) {
     while (true) {
       UserInbox inbox = inbox(userId);
       synchronized (inbox) {
@@ -87,12 +96,16 @@ final class InMemoryInboxes implements Inboxes {
 
   @Override
   public CompletionStage<List<Appended>> appendAll(String userId, List<Push.Builder> pushes) {
+    List<PendingPush> pending = new ArrayList<>(pushes.size());
+    for (Push.Builder push : pushes) {
+      pending.add(PendingPush.of(push));
+    }
     List<Appended> out = new ArrayList<>(pushes.size());
     while (true) {
       UserInbox inbox = inbox(userId);
       synchronized (inbox) {
         if (!inbox.released) {
-          for (Push.Builder push : pushes) {
+          for (PendingPush push : pending) {
             out.add(inbox.add(push));
           }
           return CompletableFuture.completedFuture(out);
@@ -152,7 +165,7 @@ final class InMemoryInboxes implements Inboxes {
   }
 
   private UserInbox inbox(String userId) {
-    return users.get(userId, u -> new UserInbox(newEpoch()));
+    return users.get(userId, newInbox);
   }
 
   private static String newEpoch() {
@@ -177,10 +190,10 @@ final class InMemoryInboxes implements Inboxes {
       this.epoch = epoch;
     }
 
-    Appended add(Push.Builder push) {
-      Push stored = push.setSeq(++lastSeq).build();
-      EncodedFrame frame = EncodedFrame.ofPush(stored, 0);
-      byte[] bytes = frame.bytes();
+    /** Gives the push the next seq and keeps its frame; the push is parsed from it if anyone asks. */
+    Appended add(PendingPush push) {
+      long seq = ++lastSeq;
+      byte[] bytes = push.frame(seq);
       if (ring == null) {
         ring = new FrameRing(pool);
       }
@@ -189,7 +202,7 @@ final class InMemoryInboxes implements Inboxes {
         ring.dropOldest();
       }
       ring.add(bytes);
-      return new Appended(stored, epoch, frame);
+      return Appended.ofFrame(seq, epoch, EncodedFrame.ofBytes(bytes, 0));
     }
 
     synchronized void release() {

@@ -28,11 +28,12 @@ import java.util.concurrent.TimeUnit;
  * thread grow the pool itself.
  *
  * <p>Memory follows use: the pool grows by a share of its size when it runs out; the lowest free
- * block is handed out first, so as inboxes turn over their data moves to the low slabs, and the
- * highest slab is dropped once it is entirely free and as much as the next growth would add is
- * free elsewhere (so that growing and shrinking do not alternate). A dropped slab's memory goes back
- * when the collector finds the buffer unreachable, as for any direct buffer; the JVM's bound on
- * direct memory ({@code -XX:MaxDirectMemorySize}, by default the heap's maximum) applies.
+ * block is handed out first, so as inboxes turn over their data moves to the low slabs (a ring
+ * may keep a block it gave up for its next growth, but none of the top slab: {@link #mayKeep}),
+ * and the highest slab is dropped once it is entirely free and as much as the next growth would
+ * add is free elsewhere (so that growing and shrinking do not alternate). A dropped slab's memory
+ * goes back when the collector finds the buffer unreachable, as for any direct buffer; the JVM's
+ * bound on direct memory ({@code -XX:MaxDirectMemorySize}, by default the heap's maximum) applies.
  *
  * <p>Thread-safe; the blocks' contents are guarded by whoever holds the block (an inbox, under its
  * lock), who reads and writes them with the buffers' absolute methods, which share no position. A
@@ -49,6 +50,12 @@ final class SlabPool {
 
   /** Grows by copying; readers use the reference they see (a slab in use is never removed). */
   private volatile ByteBuffer[] slabs = new ByteBuffer[0];
+
+  /**
+   * Blocks below this may be kept by their holder for reuse: all but the top slab's, unless it is
+   * the only one, which the pool never drops.
+   */
+  private volatile int keepBelow;
 
   // Guarded by this.
   private int slabCount;
@@ -146,6 +153,20 @@ final class SlabPool {
     releaseEmptyTopSlabs();
   }
 
+  /**
+   * Whether a holder about to free {@code block} may keep it to reuse instead, sparing the lock:
+   * not if it is in the top slab, which the pool drops once it is empty (but for its last slab,
+   * which it keeps). Read without the lock: a stale answer only keeps one block a little longer,
+   * or frees one that could have been kept.
+   */
+  boolean mayKeep(int block) {
+    return block < keepBelow;
+  }
+
+  private int keepBelow(int slabs) {
+    return Math.max(Math.min(slabs, 1), slabs - 1) * blocksPerSlab;
+  }
+
   /** The slab holding {@code block}; use its absolute get and put methods only. */
   ByteBuffer slab(int block) {
     return slabs[block / blocksPerSlab];
@@ -181,6 +202,7 @@ final class SlabPool {
     freeInSlab[slabCount] = blocksPerSlab;
     freeBlocks += blocksPerSlab;
     slabCount++;
+    keepBelow = keepBelow(slabCount);
   }
 
   /**
@@ -236,6 +258,7 @@ final class SlabPool {
       freeInSlab[top] = 0;
       slabs[top] = null;
       slabCount--;
+      keepBelow = keepBelow(slabCount);
     }
   }
 }

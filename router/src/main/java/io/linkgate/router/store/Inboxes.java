@@ -22,6 +22,16 @@ public interface Inboxes {
   CompletionStage<Appended> append(String userId, Push.Builder push);
 
   /**
+   * Appends a push as {@link #append(String, Push.Builder)} would. Stores that keep pushes as bytes
+   * should override it to store {@link PendingPush#frame(long)} and answer with the frame alone
+   * ({@link Appended#ofFrame}), so that no {@code Push} is built for a push nobody reads as one;
+   * this default builds it.
+   */
+  default CompletionStage<Appended> append(String userId, PendingPush push) {
+    return append(userId, push.toBuilder(0));
+  }
+
+  /**
    * Appends several pushes as {@link #append} would, giving them consecutive seqs in list order.
    * Stores should override it to take the user's state once for the whole batch; this default
    * appends one after the other.

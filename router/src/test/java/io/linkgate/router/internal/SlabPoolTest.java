@@ -33,6 +33,17 @@ class SlabPoolTest {
   }
 
   @Test
+  void blocksMayBeKeptForReuseBelowTheTopSlabOrAllOfALoneOne() {
+    pool.allocate();
+    assertThat(pool.mayKeep(3)).as("the only slab is never dropped").isTrue();
+    for (int i = 0; i < 4; i++) {
+      pool.allocate(); // a second slab
+    }
+    assertThat(pool.mayKeep(3)).isTrue();
+    assertThat(pool.mayKeep(4)).as("in the top slab, which empties to be dropped").isFalse();
+  }
+
+  @Test
   void blocksOfOneSlabShareItsBufferAtTheirOwnOffsets() {
     int a = pool.allocate();
     int b = pool.allocate();

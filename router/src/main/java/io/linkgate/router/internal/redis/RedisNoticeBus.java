@@ -8,6 +8,7 @@ import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Push;
 import io.linkgate.router.store.Inboxes;
 import io.linkgate.router.store.NoticeBus;
+import io.linkgate.router.store.PendingPush;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -107,7 +108,7 @@ final class RedisNoticeBus implements NoticeBus {
       List<Inboxes.Appended> pushes = new ArrayList<>((int) Math.min(n, RedisInboxes.MAX_BATCH));
       for (long i = 0; i < n; i++, seq++) {
         f.advance();
-        byte[] frame = PushFrameBytes.frame(f.data(), f.start(), f.length(), seq);
+        byte[] frame = PendingPush.frameOf(f.data(), f.start(), f.length(), seq);
         pushes.add(Inboxes.Appended.ofFrame(seq, epoch, EncodedFrame.ofBytes(frame, arrived)));
       }
       Listener l = listener;
