@@ -290,9 +290,15 @@ public final class Engine implements NoticeBus.Listener {
 
   CompletionStage<Push> push(String userId, String msgId, long timeMs, Message message) {
     PendingPush push = userPush(userId, msgId, timeMs, message);
-    // A store that kept only the frame gets its push built from the fields rather than parsed.
-    return push(userId, push)
-        .thenApply(appended -> appended.frame() == null ? appended.push() : push.toPush(appended.seq()));
+    return push(userId, push).thenApply(appended -> builtFrom(push, appended));
+  }
+
+  /**
+   * The push a caller of the public API gets back: a store that kept only the frame gets it built
+   * from the fields, which is cheaper than parsing the frame.
+   */
+  private static Push builtFrom(PendingPush push, Inboxes.Appended appended) {
+    return appended.frame() == null ? appended.push() : push.toPush(appended.seq());
   }
 
   /**
@@ -331,17 +337,17 @@ public final class Engine implements NoticeBus.Listener {
     }
     long now = clock.millis();
     long accepted = System.nanoTime();
-    List<Push.Builder> builders = new ArrayList<>(messages.size());
+    List<PendingPush> pending = new ArrayList<>(messages.size());
     for (Message m : messages) {
       PendingPush push = userPush(userId, msgIds.next(), now, m);
       GatewayException tooLarge = checkDeliverable(push);
       if (tooLarge != null) {
         return CompletableFuture.failedFuture(tooLarge);
       }
-      builders.add(push.toBuilder(0));
+      pending.add(push);
     }
     return inboxes
-        .appendAll(userId, builders)
+        .appendAllPending(userId, pending)
         .whenComplete(
             (all, err) -> {
               if (err != null) {
@@ -354,8 +360,9 @@ public final class Engine implements NoticeBus.Listener {
             all -> {
               List<Push> pushes = new ArrayList<>(all.size());
               boolean oneEpoch = true;
-              for (Inboxes.Appended appended : all) {
-                pushes.add(appended.push());
+              for (int i = 0; i < all.size(); i++) {
+                Inboxes.Appended appended = all.get(i);
+                pushes.add(builtFrom(pending.get(i), appended));
                 oneEpoch &= appended.epoch().equals(all.get(0).epoch());
               }
               if (oneEpoch) {

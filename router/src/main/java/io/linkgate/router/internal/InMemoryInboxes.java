@@ -100,7 +100,12 @@ final class InMemoryInboxes implements Inboxes {
     for (Push.Builder push : pushes) {
       pending.add(PendingPush.of(push));
     }
-    List<Appended> out = new ArrayList<>(pushes.size());
+    return appendAllPending(userId, pending);
+  }
+
+  @Override
+  public CompletionStage<List<Appended>> appendAllPending(String userId, List<PendingPush> pending) {
+    List<Appended> out = new ArrayList<>(pending.size());
     while (true) {
       UserInbox inbox = inbox(userId);
       synchronized (inbox) {

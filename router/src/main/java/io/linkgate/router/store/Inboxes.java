@@ -54,6 +54,18 @@ public interface Inboxes {
   }
 
   /**
+   * Appends several pushes as {@link #appendAll} would. Stores that keep pushes as bytes should
+   * override it as {@link #append(String, PendingPush)}; this default builds each push.
+   */
+  default CompletionStage<List<Appended>> appendAllPending(String userId, List<PendingPush> pushes) {
+    List<Push.Builder> builders = new ArrayList<>(pushes.size());
+    for (PendingPush push : pushes) {
+      builders.add(push.toBuilder(0));
+    }
+    return appendAll(userId, builders);
+  }
+
+  /**
    * What the inbox holds after {@code afterSeq}, in seq order, with the user's current last seq and
    * epoch.
    */

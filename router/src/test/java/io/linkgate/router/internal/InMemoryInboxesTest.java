@@ -8,6 +8,7 @@ import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Push;
 import io.linkgate.router.store.Inboxes.Appended;
 import io.linkgate.router.store.Inboxes.Slice;
+import io.linkgate.router.store.PendingPush;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -229,6 +230,20 @@ class InMemoryInboxesTest {
     assertThat(pool.blocksInUse()).isEqualTo(inboxes.blocksHeld("alice"));
     assertThat(pool.slabCount()).isEqualTo(1);
     assertThat(read(inboxes, 0).pushes()).hasSize(100);
+  }
+
+  @Test
+  void aBatchOfPendingPushesTakesConsecutiveSeqsAndStoresTheirFrames() {
+    InMemoryInboxes inboxes = inboxes(10, tinyPool());
+    inboxes.append("alice", push(1)).toCompletableFuture().join();
+    List<PendingPush> batch = List.of(PendingPush.of(push(2)), PendingPush.of(push(3)), PendingPush.of(push(4)));
+    List<Appended> appended = inboxes.appendAllPending("alice", batch).toCompletableFuture().join();
+    for (int i = 0; i < batch.size(); i++) {
+      assertThat(appended.get(i).seq()).isEqualTo(i + 2);
+      assertThat(appended.get(i).frame().bytes()).isEqualTo(batch.get(i).frame(i + 2));
+    }
+    assertThat(read(inboxes, 0).pushes()).extracting(Push::getSeq).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(read(inboxes, 1).pushes().get(0)).isEqualTo(push(2).setSeq(2).build());
   }
 
   @Test
