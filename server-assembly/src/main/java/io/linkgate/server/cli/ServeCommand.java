@@ -2,6 +2,7 @@ package io.linkgate.server.cli;
 
 import io.linkgate.server.LinkgateConfig;
 import io.linkgate.server.LinkgateServer;
+import io.linkgate.server.WarmHeap;
 import io.linkgate.server.internal.AuthSecret;
 import io.linkgate.server.internal.ConfigCheck;
 import io.linkgate.server.internal.ConfigEnvironment;
@@ -62,6 +63,7 @@ final class ServeCommand implements Callable<Integer> {
     if (!environment.isEmpty()) {
       log.info("configuration from the environment: {}", String.join(", ", environment.variables()));
     }
+    WarmHeap.startIfZgc(); // for the life of the process: a node is the process
     LinkgateServer server = LinkgateServer.start(cfg);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> drain(server), "linkgate-sigterm"));
     server.awaitTermination();
