@@ -1,5 +1,6 @@
 package io.linkgate.bench.cluster;
 
+import io.linkgate.server.WarmHeap;
 import io.linkgate.bench.internal.BenchLogging;
 import io.linkgate.bench.internal.NodeMain;
 import io.linkgate.bench.internal.ServerMain;
@@ -25,6 +26,7 @@ public final class ClusterServerMain {
 
   public static void main(String[] argv) throws Exception {
     BenchLogging.quiet();
+    WarmHeap.startIfZgc(); // the JVM setup a node has, for Linkgate and raw servers alike
     Map<String, String> args = ServerMain.parseArgs(argv, new HashMap<>());
     int maxUsers = Integer.parseInt(args.getOrDefault("maxUsers", "20000"));
     LinkgateConfig config = LinkgateConfig.parse(NodeMain.yaml(args));

@@ -1,5 +1,6 @@
 package io.linkgate.bench.dispatch;
 
+import io.linkgate.server.WarmHeap;
 import io.linkgate.bench.internal.BenchLogging;
 import io.linkgate.bench.internal.ServerMain;
 import java.io.BufferedReader;
@@ -33,6 +34,7 @@ public final class RawDispatchServer {
 
   public static void main(String[] argv) throws Exception {
     BenchLogging.quiet();
+    WarmHeap.startIfZgc(); // the JVM setup a node has, for Linkgate and raw servers alike
     Map<String, String> args = ServerMain.parseArgs(argv, new HashMap<>());
     byte[] body = Base64.getDecoder().decode(args.get("body"));
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);

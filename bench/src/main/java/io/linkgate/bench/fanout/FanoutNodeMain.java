@@ -1,5 +1,6 @@
 package io.linkgate.bench.fanout;
 
+import io.linkgate.server.WarmHeap;
 import com.google.protobuf.UnsafeByteOperations;
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Role;
@@ -35,6 +36,7 @@ public final class FanoutNodeMain {
 
   public static void main(String[] argv) throws Exception {
     BenchLogging.quiet();
+    WarmHeap.startIfZgc(); // the JVM setup a node has, for Linkgate and raw servers alike
     Map<String, String> args = ServerMain.parseArgs(argv, new HashMap<>());
     String room = args.getOrDefault("room", "live");
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package io.linkgate.bench.internal;
 
+import io.linkgate.server.WarmHeap;
 import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Role;
 import io.linkgate.server.LinkgateConfig;
@@ -27,6 +28,7 @@ public final class NodeMain {
 
   public static void main(String[] argv) throws Exception {
     BenchLogging.quiet();
+    WarmHeap.startIfZgc(); // the JVM setup a node has, for Linkgate and raw servers alike
     Map<String, String> args = ServerMain.parseArgs(argv, new HashMap<>());
     try (LinkgateServer server = LinkgateServer.start(LinkgateConfig.parse(yaml(args)))) {
       StringBuilder ready = new StringBuilder("@@ READY");

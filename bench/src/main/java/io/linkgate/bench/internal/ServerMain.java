@@ -1,5 +1,6 @@
 package io.linkgate.bench.internal;
 
+import io.linkgate.server.WarmHeap;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,6 +26,7 @@ public final class ServerMain {
 
   public static void main(String[] argv) throws Exception {
     BenchLogging.quiet();
+    WarmHeap.startIfZgc(); // the JVM setup a node has, for Linkgate and raw servers alike
     Map<String, String> options = new HashMap<>();
     Map<String, String> args = parseArgs(argv, options);
     String mode = args.getOrDefault("mode", "raw");

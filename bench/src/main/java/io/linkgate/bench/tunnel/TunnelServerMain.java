@@ -1,5 +1,6 @@
 package io.linkgate.bench.tunnel;
 
+import io.linkgate.server.WarmHeap;
 import io.linkgate.bench.internal.BenchLogging;
 import io.linkgate.bench.internal.PushTarget;
 import io.linkgate.bench.internal.ServerMain;
@@ -25,6 +26,7 @@ public final class TunnelServerMain {
 
   public static void main(String[] argv) throws Exception {
     BenchLogging.quiet();
+    WarmHeap.startIfZgc(); // the JVM setup a node has, for Linkgate and raw servers alike
     Map<String, String> args = ServerMain.parseArgs(argv, new HashMap<>());
     String mode = args.getOrDefault("mode", "raw");
     String host = args.getOrDefault("host", "127.0.0.1");
