@@ -20,15 +20,19 @@ public final class WarmHeapProbe {
     for (int i = 0; i < live.length; i++) {
       live[i] = new byte[1 << 20];
     }
-    long before = Long.parseLong(vm.getVMOption(WarmHeap.FLAG).getValue());
+    // A collection's notification reaches the listener on another thread, some time after; one
+    // that ran while the live arrays were being made saw less of them. Collect until the target
+    // has held still over two more collections.
     long deadline = System.nanoTime() + 20_000_000_000L;
-    // The collection's notification reaches the listener on another thread, some time after.
-    do {
+    long seen = -1;
+    int still = 0;
+    while (heap.isPresent() && still < 2 && System.nanoTime() < deadline) {
       System.gc();
-      Thread.sleep(100);
-    } while (heap.isPresent()
-        && Long.parseLong(vm.getVMOption(WarmHeap.FLAG).getValue()) == before
-        && System.nanoTime() < deadline);
+      Thread.sleep(200);
+      long now = Long.parseLong(vm.getVMOption(WarmHeap.FLAG).getValue());
+      still = now == seen ? still + 1 : 0;
+      seen = now;
+    }
     System.out.println("after=" + vm.getVMOption(WarmHeap.FLAG).getValue());
     System.out.println("followed=" + heap.map(WarmHeap::targetBytes).orElse(-1L));
     System.out.println("held=" + live.length);

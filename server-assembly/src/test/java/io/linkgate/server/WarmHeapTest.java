@@ -30,8 +30,9 @@ class WarmHeapTest {
     Map<String, String> seen = probe(List.of("-XX:+UseZGC", "-Xmx1g"), 200);
     assertThat(seen).containsEntry("started", "true").containsEntry("initial", String.valueOf(WarmHeap.FLOOR_BYTES));
     long after = Long.parseLong(seen.get("after"));
-    // 200 MiB held live: about three times that, well under the 1 GiB maximum.
-    assertThat(after).isBetween(600 * MIB, 900 * MIB);
+    // 200 MiB held live: about three times that (a change under a tenth is not written, so within
+    // a tenth below), well under the 1 GiB maximum.
+    assertThat(after).isBetween(540 * MIB, 900 * MIB);
     assertThat(seen).containsEntry("followed", seen.get("after"));
   }
 
