@@ -129,6 +129,11 @@ class InMemoryInboxesTest {
     return new SlabPool(16, 256, Runnable::run); // growth ahead of need, inline
   }
 
+  /** Inboxes of 10 pushes whose idle time runs on {@code now} (nanoseconds). */
+  private static InMemoryInboxes onClock(Duration idle, AtomicLong now) {
+    return new InMemoryInboxes(10, 100, idle, now::get, tinyPool());
+  }
+
   private static InMemoryInboxes inboxes(int capacity, SlabPool pool) {
     return new InMemoryInboxes(capacity, 100, IDLE, System::nanoTime, pool);
   }
@@ -359,6 +364,48 @@ class InMemoryInboxesTest {
       inboxes.evict("user" + u);
     }
     inboxes.evict("carol");
+    inboxes.evict("alice"); // read now and then above
     assertThat(pool.blocksInUse()).isZero();
+    assertThat(inboxes.mapState()).as("no lookup outlived its eviction").isEqualTo("0 mapped, 0 released");
+  }
+
+  @Test
+  void aUserInUseIsKeptHoweverLongThoughTheCacheHearsOfItOnlyNowAndThen() {
+    AtomicLong now = new AtomicLong();
+    InMemoryInboxes inboxes = onClock(Duration.ofMinutes(5), now);
+    Random random = new Random(7);
+    inboxes.append("alice", randomPush(random, 1, 50));
+    String epoch = read(inboxes, 0).epoch();
+    for (int i = 2; i <= 40; i++) { // a push every 30 s for 20 minutes
+      now.addAndGet(Duration.ofSeconds(30).toNanos());
+      inboxes.append("alice", randomPush(random, i, 50));
+      inboxes.cleanUp();
+    }
+    Slice slice = read(inboxes, 0);
+    assertThat(slice.epoch()).isEqualTo(epoch);
+    assertThat(slice.lastSeq()).isEqualTo(40);
+  }
+
+  @Test
+  void anIdleUserIsDroppedWithinAnEighthPastTheIdleTime() {
+    AtomicLong now = new AtomicLong();
+    InMemoryInboxes inboxes = onClock(Duration.ofMinutes(8), now);
+    Random random = new Random(8);
+    inboxes.append("alice", randomPush(random, 1, 50));
+    inboxes.append("bob", randomPush(random, 1, 50));
+    now.addAndGet(Duration.ofMinutes(2).toNanos());
+    inboxes.append("bob", randomPush(random, 2, 50)); // bob's last use at 2 min, alice's at 0
+
+    // Counted, not looked up: a lookup is a use.
+    now.set(Duration.ofMinutes(8).toNanos() - 1);
+    inboxes.cleanUp();
+    assertThat(inboxes.userCount()).as("not yet idle for 8 minutes").hasValue(2);
+
+    now.set(Duration.ofMinutes(9).toNanos() + 1);
+    inboxes.cleanUp();
+    assertThat(inboxes.userCount()).as("alice idle past 8 minutes and an eighth").hasValue(1);
+    assertThat(inboxes.blocksHeld("alice")).isEqualTo(-1);
+    assertThat(inboxes.blocksHeld("bob")).isNotEqualTo(-1);
+    assertThat(read(inboxes, 0).lastSeq()).as("alice again: a new inbox").isZero();
   }
 }
