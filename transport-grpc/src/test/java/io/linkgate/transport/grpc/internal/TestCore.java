@@ -43,6 +43,9 @@ final class TestCore implements SessionHandler {
           CompletableFuture.completedFuture(
               f.hasPing() ? Frames.pong(f.getPing().getNonce()) : Frame.getDefaultInstance());
 
+  /** The gRPC context each uplink was opened in: the call's, cancelled at its deadline. */
+  final java.util.Queue<io.grpc.Context> uplinkContexts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   /** When set, opening an uplink waits for it. */
   volatile CompletableFuture<Void> uplinkAuthentication = CompletableFuture.completedFuture(null);
 
@@ -103,6 +106,7 @@ final class TestCore implements SessionHandler {
   public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
     hellos.add(hello);
     infos.add(info);
+    uplinkContexts.add(io.grpc.Context.current());
     return uplinkAuthentication.thenApply(
         ignored -> {
           if (hello.getToken().equals(REFUSED_TOKEN)) {

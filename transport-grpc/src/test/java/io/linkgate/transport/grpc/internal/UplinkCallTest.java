@@ -139,6 +139,11 @@ class UplinkCallTest {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    // The client gave up at its deadline; the server's own copy of it (from grpc-timeout, counted
+    // from when the call arrived) passes a little later. Answer once the server knows.
+    io.grpc.Context serverSide = core.uplinkContexts.peek();
+    assertThat(serverSide).isNotNull();
+    await().atMost(Duration.ofSeconds(5)).until(serverSide::isCancelled);
     authentication.complete(null); // the authenticator answers after the deadline
     await().atMost(Duration.ofSeconds(5)).until(() -> core.uplinksClosed.get() == 1);
     assertThat(core.uplinkFrames).as("frames handled after the deadline").isEmpty();
