@@ -17,7 +17,10 @@ final class FrameRing {
   private static final int NONE = -1;
 
   private final SlabPool pool;
-  /** A circular table of the blocks in stream order: {@code blockCount} of them from {@code first}. */
+  /**
+   * A circular table of the blocks in stream order: {@code blockCount} of them from {@code first}.
+   * Its length is a power of two (0, then 4, doubling), so positions wrap with a mask.
+   */
   private int[] blocks = NO_BLOCKS;
   private int first;
   private int blockCount;
@@ -83,7 +86,7 @@ final class FrameRing {
     int bytes = pool.blockBytes;
     while (head >= bytes) {
       giveBack(blocks[first]);
-      first = (first + 1) % blocks.length;
+      first = (first + 1) & (blocks.length - 1);
       blockCount--;
       head -= bytes;
     }
@@ -111,7 +114,7 @@ final class FrameRing {
   /** Gives every block back; the ring is empty afterwards and may be used again. */
   void clear() {
     for (int i = 0; i < blockCount; i++) {
-      pool.free(blocks[(first + i) % blocks.length]);
+      pool.free(blocks[(first + i) & (blocks.length - 1)]);
     }
     if (spare != NONE) {
       pool.free(spare);
@@ -140,11 +143,11 @@ final class FrameRing {
 
   private byte byteAt(int pos) {
     int block = blockAt(pos);
-    return pool.slab(block).get(pool.offset(block) + pos % pool.blockBytes);
+    return pool.slab(block).get(pool.offset(block) + (pos & (pool.blockBytes - 1)));
   }
 
   private int blockAt(int pos) {
-    return blocks[(first + pos / pool.blockBytes) % blocks.length];
+    return blocks[(first + (pos >>> pool.blockShift)) & (blocks.length - 1)];
   }
 
   /** Copies between stream bytes from {@code pos} and {@code array}, into the stream if {@code in}. */
@@ -152,7 +155,7 @@ final class FrameRing {
     int bytes = pool.blockBytes;
     while (length > 0) {
       int block = blockAt(pos);
-      int within = pos % bytes;
+      int within = pos & (bytes - 1);
       int n = Math.min(length, bytes - within);
       ByteBuffer slab = pool.slab(block);
       int at = pool.offset(block) + within;
@@ -192,12 +195,12 @@ final class FrameRing {
     if (blockCount == blocks.length) {
       int[] grown = new int[Math.max(4, blocks.length * 2)];
       for (int i = 0; i < blockCount; i++) {
-        grown[i] = blocks[(first + i) % blocks.length];
+        grown[i] = blocks[(first + i) & (blocks.length - 1)];
       }
       blocks = grown;
       first = 0;
     }
-    blocks[(first + blockCount) % blocks.length] = block;
+    blocks[(first + blockCount) & (blocks.length - 1)] = block;
     blockCount++;
   }
 }

@@ -33,6 +33,34 @@ class SlabPoolTest {
   }
 
   @Test
+  void sizesThatAreNotPowersOfTwoAreRefused() {
+    assertThatThrownBy(() -> new SlabPool(24, 96, task -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("powers of two");
+    assertThatThrownBy(() -> new SlabPool(16, 80, task -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("powers of two");
+  }
+
+  @Test
+  void aBlockIsFoundInItsOwnSlabAtItsOwnOffset() {
+    SlabPool pool = new SlabPool(16, 64, task -> {});
+    for (int i = 0; i < 9; i++) {
+      pool.allocate();
+    }
+    assertThat(pool.slabCount()).isEqualTo(3);
+    for (int block = 0; block < 9; block++) {
+      pool.slab(block).put(pool.offset(block), (byte) block);
+    }
+    // blocks 0-3 in the first slab, 4-7 the second, 8 the third; 16 bytes apart within each
+    assertThat(pool.offset(6)).isEqualTo(32);
+    assertThat(pool.slab(6)).isSameAs(pool.slab(4)).isNotSameAs(pool.slab(3));
+    for (int block = 0; block < 9; block++) {
+      assertThat(pool.slab(block).get(pool.offset(block))).isEqualTo((byte) block);
+    }
+  }
+
+  @Test
   void blocksMayBeKeptForReuseBelowTheTopSlabOrAllOfALoneOne() {
     pool.allocate();
     assertThat(pool.mayKeep(3)).as("the only slab is never dropped").isTrue();
