@@ -64,15 +64,16 @@ final class RawJettyServer implements PushTarget {
   private final ServerConnector downConnector;
   private final ServerConnector upConnector;
 
-  RawJettyServer(String host, int maxUsers, int threads, long idleTimeoutMs, String from)
+  RawJettyServer(
+      String host, int maxUsers, int threads, int selectors, long idleTimeoutMs, String from)
       throws Exception {
     this.streams = new AtomicReferenceArray<>(maxUsers);
     this.frames = new PushFrames(maxUsers, from);
     this.downServer = new Server(pool(threads, "raw-jetty-down"));
-    this.downConnector = connector(downServer, host, idleTimeoutMs);
+    this.downConnector = connector(downServer, host, selectors, idleTimeoutMs);
     downServer.setHandler(new Downlinks());
     this.upServer = new Server(pool(threads, "raw-jetty-up"));
-    this.upConnector = connector(upServer, host, idleTimeoutMs);
+    this.upConnector = connector(upServer, host, selectors, idleTimeoutMs);
     upServer.setHandler(new Uplinks());
     downServer.start();
     upServer.start();
@@ -84,13 +85,15 @@ final class RawJettyServer implements PushTarget {
     return pool;
   }
 
-  /** As the tunnel's: one acceptor, Jetty's default selectors, HTTP/1.1. */
-  private static ServerConnector connector(Server server, String host, long idleTimeoutMs) {
+  /** As the tunnel's: one acceptor, the tunnel's selector count, HTTP/1.1. */
+  private static ServerConnector connector(
+      Server server, String host, int selectors, long idleTimeoutMs) {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(8 * 1024);
-    ServerConnector c = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http));
+    ServerConnector c =
+        new ServerConnector(server, 1, selectors, new HttpConnectionFactory(http));
     c.setHost(host);
     c.setPort(0);
     c.setIdleTimeout(idleTimeoutMs);

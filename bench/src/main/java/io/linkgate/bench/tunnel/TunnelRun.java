@@ -272,7 +272,7 @@ final class TunnelRun {
             + "latency open loop at %.0f%% of Linkgate's broadcast rate, %d s per run. Uplinks: %d "
             + "keep-alive HTTP/1.1 connections, one device and one POST in flight each, %s Send frames "
             + "per POST, %d s measured per run after 1 s of warm-up. Jetty per role: at most %d request "
-            + "threads, 1 acceptor, default selectors, idle timeout %d ms. Load client: Netty (%s) "
+            + "threads, 1 acceptor, one selector per core (the tunnel's default), idle timeout %d ms. Load client: Netty (%s) "
             + "speaking HTTP/1.1 itself, %d event loops.",
         Runtime.getRuntime().availableProcessors(), NettyIo.name(), String.join(" ", s.serverJvmArgs()),
         s.streams(), s.payloadBytes(), s.rounds(), s.burstRounds(), s.burst(), s.latencyFraction() * 100,

@@ -15,8 +15,9 @@ import java.util.Map;
  * ServerMain#serve}); its READY line adds {@code uplinkPort}.
  *
  * <p>Arguments ({@code key=value}): {@code mode} (linkgate|raw), {@code secret} (base64), {@code
- * maxUsers}, {@code threads} (most request threads per role), {@code idleTimeoutMs}, {@code inbox},
- * {@code outboundBytes}.
+ * maxUsers}, {@code threads} (most request threads per role), {@code selectors} (per role; by
+ * default one per core, as the tunnel's), {@code idleTimeoutMs}, {@code inbox}, {@code
+ * outboundBytes}.
  */
 public final class TunnelServerMain {
   /** A stream may not end by age during a run: the client would have to reconnect and resume. */
@@ -33,13 +34,30 @@ public final class TunnelServerMain {
     int maxUsers = Integer.parseInt(args.getOrDefault("maxUsers", "20000"));
     String threads = args.getOrDefault("threads", "64");
     String idle = args.getOrDefault("idleTimeoutMs", "600000");
+    // The tunnel's default (one per core, at most a quarter of the threads), given to both servers
+    // alike: each runs its non-blocking handlers on its selector threads.
+    String selectors =
+        args.getOrDefault(
+            "selectors",
+            Integer.toString(
+                Math.max(
+                    1,
+                    Math.min(
+                        Runtime.getRuntime().availableProcessors(),
+                        Integer.parseInt(threads) / 4))));
     String from = "bench-pusher";
     PushTarget target;
     int uplinkPort;
     switch (mode) {
       case "raw" -> {
         RawJettyServer raw =
-            new RawJettyServer(host, maxUsers, Integer.parseInt(threads), Long.parseLong(idle), from);
+            new RawJettyServer(
+                host,
+                maxUsers,
+                Integer.parseInt(threads),
+                Integer.parseInt(selectors),
+                Long.parseLong(idle),
+                from);
         target = raw;
         uplinkPort = raw.uplinkPort();
       }
@@ -54,8 +72,16 @@ public final class TunnelServerMain {
                 maxUsers,
                 Integer.parseInt(args.getOrDefault("inbox", "1000")),
                 Integer.parseInt(args.getOrDefault("outboundBytes", "4194304")),
-                Map.of("threads", threads, "idle-timeout-ms", idle, "max-age-ms", MAX_AGE_MS),
-                Map.of("threads", threads, "idle-timeout-ms", idle),
+                Map.of(
+                    "threads",
+                    threads,
+                    "selectors",
+                    selectors,
+                    "idle-timeout-ms",
+                    idle,
+                    "max-age-ms",
+                    MAX_AGE_MS),
+                Map.of("threads", threads, "selectors", selectors, "idle-timeout-ms", idle),
                 from);
         target = node;
         uplinkPort = node.uplinkPort();

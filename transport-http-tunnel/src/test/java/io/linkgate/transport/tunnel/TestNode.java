@@ -200,6 +200,31 @@ final class TestNode implements AutoCloseable {
     return join(router.isOnline(user));
   }
 
+  /**
+   * Writes an uplink POST of {@code body} as alice's device {@code d} on a connection of the
+   * test's own, reading nothing back.
+   */
+  void writeUplinkPost(java.net.Socket s, byte[] body) throws IOException {
+    s.setSoTimeout(5_000);
+    HttpWire.request(
+        s.getOutputStream(),
+        "POST",
+        "/v1/tunnel/uplink?device_id=d",
+        Map.of(
+            "Authorization", "Bearer " + token("alice"),
+            "Content-Type", "application/x-linkgate-frames"),
+        body);
+  }
+
+  /** Sends a Ping in an uplink POST on {@code s} and reads the whole response: its status. */
+  int pingOverUplink(java.net.Socket s) throws IOException {
+    writeUplinkPost(s, frames(io.linkgate.api.Frames.ping(1)));
+    java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+    HttpWire.Head head = HttpWire.readHead(in);
+    HttpWire.readBody(in, head);
+    return head.status();
+  }
+
   static byte[] frames(Frame... frames) {
     return FrameCodec.encodeAll(List.of(frames));
   }

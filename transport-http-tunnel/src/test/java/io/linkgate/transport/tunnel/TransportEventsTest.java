@@ -77,15 +77,7 @@ class TransportEventsTest {
   void aBadFrameInAnUplinkBodyIsABadFrameError() throws Exception {
     try (TestNode node = node().start();
         Socket s = new Socket("127.0.0.1", node.port(Role.UPLINK))) {
-      s.setSoTimeout(5_000);
-      HttpWire.request(
-          s.getOutputStream(),
-          "POST",
-          "/v1/tunnel/uplink?device_id=d",
-          Map.of(
-              "Authorization", "Bearer " + node.token("alice"),
-              "Content-Type", "application/x-linkgate-frames"),
-          new byte[] {0x03, 0x0A, 0x7F, 0x00});
+      node.writeUplinkPost(s, new byte[] {0x03, 0x0A, 0x7F, 0x00});
       HttpWire.readHead(new BufferedInputStream(s.getInputStream()));
       await().untilAsserted(() -> assertThat(events.seen()).containsExactly("error BAD_FRAME"));
     }

@@ -2,17 +2,13 @@ package io.linkgate.transport.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.linkgate.api.Frames;
 import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.ConnectionInfo;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.UplinkSession;
-import java.io.BufferedInputStream;
-import java.io.InputStream;
 import java.net.Socket;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -41,27 +37,11 @@ class UplinkRemoteAddressTest {
         Socket first = new Socket("127.0.0.1", node.port(Role.UPLINK));
         Socket second = new Socket("127.0.0.1", node.port(Role.UPLINK))) {
       for (Socket s : List.of(first, second, first, second, first)) {
-        post(node, s);
+        assertThat(node.pingOverUplink(s)).isEqualTo(200);
       }
       String a = "127.0.0.1:" + first.getLocalPort();
       String b = "127.0.0.1:" + second.getLocalPort();
       assertThat(remotes).containsExactly(a, b, a, b, a);
     }
-  }
-
-  private static void post(TestNode node, Socket s) throws Exception {
-    s.setSoTimeout(5000);
-    HttpWire.request(
-        s.getOutputStream(),
-        "POST",
-        "/v1/tunnel/uplink?device_id=d",
-        Map.of(
-            "Authorization", "Bearer " + node.token("alice"),
-            "Content-Type", "application/x-linkgate-frames"),
-        TestNode.frames(Frames.ping(1)));
-    InputStream in = new BufferedInputStream(s.getInputStream());
-    HttpWire.Head head = HttpWire.readHead(in);
-    assertThat(head.status()).isEqualTo(200);
-    HttpWire.readBody(in, head);
   }
 }

@@ -23,6 +23,11 @@ import java.util.Set;
  * @param h2c whether HTTP/2 cleartext is also accepted on the plain ports
  * @param corsOrigins origins a browser page may call from ({@code *} for any); empty: CORS off
  * @param threads most request threads of the role's server
+ * @param selectors selector threads of each of the role's ports; the tunnel's handlers never
+ *     block, so Jetty runs them on the selector thread that read the request, and these are the
+ *     threads that do the requests' work: by default one per core (all ports' together at most a
+ *     quarter of {@code threads}), where Jetty's own default (half the cores) suits handlers that
+ *     block and are handed to the pool
  * @param maxPollSessions most long-poll sessions held at once
  * @param maxPollSessionsPerUser most long-poll sessions one user holds at once (one per device)
  */
@@ -37,6 +42,7 @@ record ServerSettings(
     boolean h2c,
     List<String> corsOrigins,
     int threads,
+    int selectors,
     int maxPollSessions,
     int maxPollSessionsPerUser) {
 
@@ -50,6 +56,7 @@ record ServerSettings(
   static final String H2C = "h2c";
   static final String CORS_ORIGINS = "cors-origins";
   static final String THREADS = "threads";
+  static final String SELECTORS = "selectors";
   static final String MAX_POLL_SESSIONS = "max-poll-sessions";
   static final String MAX_POLL_SESSIONS_PER_USER = "max-poll-sessions-per-user";
 
@@ -65,6 +72,7 @@ record ServerSettings(
           H2C,
           CORS_ORIGINS,
           THREADS,
+          SELECTORS,
           MAX_POLL_SESSIONS,
           MAX_POLL_SESSIONS_PER_USER);
 
@@ -94,6 +102,8 @@ record ServerSettings(
         settings.role() == Role.UPLINK
             ? Math.max(1, settings.limits().uplinkIdleTimeout().toMillis())
             : DEFAULT_DOWNLINK_IDLE_TIMEOUT_MS;
+    int threads = options.positiveInt(THREADS, DEFAULT_THREADS);
+    int ports = Math.max(1, settings.ports().size());
     ServerSettings s =
         new ServerSettings(
             options.positiveLong(IDLE_TIMEOUT_MS, defaultIdle),
@@ -105,13 +115,30 @@ record ServerSettings(
             options.positiveLong(MAX_BUFFERED_BODY_BYTES, DEFAULT_MAX_BUFFERED_BODY_BYTES),
             options.bool(H2C, false),
             options.list(CORS_ORIGINS),
-            options.positiveInt(THREADS, DEFAULT_THREADS),
+            threads,
+            options.positiveInt(SELECTORS, defaultSelectors(threads, ports)),
             options.positiveInt(MAX_POLL_SESSIONS, DEFAULT_MAX_POLL_SESSIONS),
             options.positiveInt(MAX_POLL_SESSIONS_PER_USER, DEFAULT_MAX_POLL_SESSIONS_PER_USER));
     if (settings.role() == Role.DOWNLINK && s.idleTimeoutMs() <= s.pollHoldMs()) {
       // A held poll has no I/O: the connector would close it before it is answered.
       throw compared(
           what, IDLE_TIMEOUT_MS, s.idleTimeoutMs(), "must exceed", POLL_HOLD_MS, s.pollHoldMs());
+    }
+    if ((long) ports * (s.selectors() + 1) + 1 > s.threads()) {
+      // Each port's acceptor and selectors hold a pool thread for good; requests need one more.
+      throw new IllegalArgumentException(
+          what
+              + " option '"
+              + SELECTORS
+              + "' ("
+              + s.selectors()
+              + ") leaves no thread for requests: "
+              + ports
+              + " port(s) x (selectors + 1 acceptor) + 1 must be at most '"
+              + THREADS
+              + "' ("
+              + s.threads()
+              + ")");
     }
     if (s.maxBufferedBodyBytes() < s.maxRequestBytes()) {
       // Else a body the limit allows could never be taken in.
@@ -124,6 +151,11 @@ record ServerSettings(
           s.maxRequestBytes());
     }
     return s;
+  }
+
+  /** One per core on each port, leaving at least three quarters of the pool to other work. */
+  static int defaultSelectors(int threads, int ports) {
+    return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), threads / (4 * ports)));
   }
 
   private static IllegalArgumentException compared(

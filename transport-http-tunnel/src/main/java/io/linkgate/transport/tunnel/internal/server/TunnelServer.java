@@ -91,7 +91,8 @@ abstract class TunnelServer {
       Server s = new Server(threads, timers, null);
       List<ServerConnector> bound = new ArrayList<>();
       for (int port : settings.ports()) {
-        ServerConnector connector = new ServerConnector(s, 1, -1, connectionFactories(tls));
+        ServerConnector connector =
+            new ServerConnector(s, 1, options.selectors(), connectionFactories(tls));
         connector.setHost(settings.host());
         connector.setPort(port);
         connector.setIdleTimeout(options.idleTimeoutMs());
@@ -184,6 +185,15 @@ abstract class TunnelServer {
 
   public List<Endpoint> endpoints() {
     return endpoints;
+  }
+
+  /** Selector threads of each port, as started; for tests. */
+  List<Integer> selectorCounts() {
+    List<Integer> counts = new ArrayList<>();
+    for (ServerConnector c : connectors) {
+      counts.add(c.getSelectorManager().getSelectorCount());
+    }
+    return counts;
   }
 
   /** The bytes of request bodies held now; for tests. */

@@ -11,6 +11,11 @@ public final class ServerProbe {
     return ((TunnelServer) server).bodyBudget().used();
   }
 
+  /** Selector threads of each of the server's ports. */
+  public static java.util.List<Integer> selectorCounts(Transport server) {
+    return ((TunnelServer) server).selectorCounts();
+  }
+
   /** Poll slots taken now: poll sessions open or opening. */
   public static int pollSessions(Transport server) {
     return ((TunnelServer) server).sessions().pollCount();
