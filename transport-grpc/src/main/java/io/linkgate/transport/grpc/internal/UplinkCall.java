@@ -17,8 +17,6 @@ import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.UplinkSession;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +57,8 @@ final class UplinkCall extends ServerCall.Listener<Inbound> {
   private final boolean tls;
   private final Context context;
 
-  private ScheduledFuture<?> requestTimer;
+  private final CallDeadlines deadlines;
+  private CallDeadlines.Deadline requestDeadline;
   private Frame request;
   private UplinkSession session;
   private boolean done;
@@ -68,12 +67,14 @@ final class UplinkCall extends ServerCall.Listener<Inbound> {
       ServerCall<Inbound, Frame> call,
       Metadata headers,
       EventExecutor loop,
+      CallDeadlines deadlines,
       SessionHandler core,
       Limits limits,
       BooleanSupplier acceptingOpens) {
     this.call = call;
     this.headers = headers;
     this.loop = loop;
+    this.deadlines = deadlines;
     this.core = core;
     this.limits = limits;
     this.acceptingOpens = acceptingOpens;
@@ -84,18 +85,16 @@ final class UplinkCall extends ServerCall.Listener<Inbound> {
 
   /** On the loop, from {@code startCall}. */
   void start() {
-    long timeoutMs = limits.handshakeTimeout().toMillis();
-    requestTimer =
-        loop.schedule(
+    requestDeadline =
+        deadlines.start(
             () -> {
-              requestTimer = null;
+              requestDeadline = null;
               log.debug("{}: no uplink frame in time", remote);
               fail(
                   new GatewayException(
-                      ErrorCode.TIMEOUT, "no complete frame within " + timeoutMs + " ms"));
-            },
-            timeoutMs,
-            TimeUnit.MILLISECONDS);
+                      ErrorCode.TIMEOUT,
+                      "no complete frame within " + limits.handshakeTimeout().toMillis() + " ms"));
+            });
     // Two, so that a second frame is noticed: gRPC itself then cancels the call (a unary method).
     call.request(2);
   }
@@ -281,9 +280,9 @@ final class UplinkCall extends ServerCall.Listener<Inbound> {
   }
 
   private void cancelTimer() {
-    if (requestTimer != null) {
-      requestTimer.cancel(false);
-      requestTimer = null;
+    if (requestDeadline != null) {
+      requestDeadline.cancel();
+      requestDeadline = null;
     }
   }
 
