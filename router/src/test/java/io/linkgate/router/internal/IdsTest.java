@@ -24,6 +24,25 @@ class IdsTest {
   }
 
   @Test
+  void anIdIsItsPrefixThenItsNumberInBase36OnEveryThreadAndForAnyNodeId() throws Exception {
+    String prefix = ids.idOf(1).substring(0, ids.idOf(1).length() - 1);
+    assertThat(prefix).startsWith("node-1-m").endsWith("-");
+    for (long n : new long[] {0, 1, 35, 36, 1295, 1296, Long.MAX_VALUE}) {
+      assertThat(ids.idOf(n)).isEqualTo(prefix + Long.toString(n, 36));
+    }
+    String[] fromAnother = new String[1];
+    Thread t = new Thread(() -> fromAnother[0] = ids.idOf(123_456_789L));
+    t.start();
+    t.join();
+    assertThat(fromAnother[0]).isEqualTo(prefix + Long.toString(123_456_789L, 36));
+    Ids unicode = new Ids("nœud-東京", "m"); // not Latin-1: made the plain way
+    String uPrefix = unicode.idOf(1).substring(0, unicode.idOf(1).length() - 1);
+    assertThat(uPrefix).startsWith("nœud-東京-m");
+    assertThat(unicode.idOf(1_000_000)).isEqualTo(uPrefix + Long.toString(1_000_000, 36));
+    assertThat(unicode.numberOf(unicode.idOf(1_000_000))).isEqualTo(1_000_000);
+  }
+
+  @Test
   void stringsThatOnlyLookLikeItsIdsAreNotNumbered() {
     String prefix = ids.idOf(1).substring(0, ids.idOf(1).length() - 1);
     Ids sameNode = new Ids("node-1", "m"); // another process: another random part
