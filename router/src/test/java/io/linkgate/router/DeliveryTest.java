@@ -22,6 +22,7 @@ import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.router.internal.InMemoryRouterStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -206,6 +207,38 @@ class DeliveryTest {
       assertThat(second.bytes()).isSameAs(appended.get(1).frame().bytes());
       assertThat(laptop.encoded().get(1).bytes()).isSameAs(second.bytes());
       assertThat(laptop.pushes()).extracting(p -> p.getPayload().toStringUtf8()).containsExactly("two devices");
+    }
+  }
+
+  @Test
+  void aSendOnASlowStoreIsAckedOnceBothPushesAreStoredAndARetryMeanwhileWaitsForIt() {
+    GatedStore store = new GatedStore(new InMemoryRouterStore(100, 1000, Duration.ofHours(1)));
+    RouterEventsTest.Recorded events = new RouterEventsTest.Recorded();
+    try (Router router = Fixtures.router().store(store).events(events).build()) {
+      RecordingChannel bob = new RecordingChannel();
+      RecordingChannel alice = new RecordingChannel();
+      connect(router, "bob", "phone", 0, bob);
+      connect(router, "alice", "laptop", 0, alice);
+      var up = Fixtures.uplink(router, "alice", "phone");
+      events.events.clear(); // the handshakes' events
+      store.holdAppends();
+
+      CompletableFuture<Frame> first = up.handle(Fixtures.send("c1", "user:bob", "hi")).toCompletableFuture();
+      CompletableFuture<Frame> retry = up.handle(Fixtures.send("c1", "user:bob", "hi")).toCompletableFuture();
+
+      assertThat(first).isNotDone();
+      assertThat(retry).isNotDone();
+      assertThat(bob.pushes()).isEmpty();
+      assertThat(events.events).containsExactly("dedup hit");
+      store.open();
+      Frame ack = join(first);
+      assertThat(ack.hasSendAck()).isTrue();
+      assertThat(join(retry)).isEqualTo(ack);
+      assertThat(bob.seqs()).containsExactly(1L);
+      assertThat(alice.pushes()).extracting(Push::getMsgId).containsExactly(ack.getSendAck().getMsgId());
+      assertThat(store.appended()).hasSize(2);
+      assertThat(events.events)
+          .containsExactly("dedup hit", "stored 1", "stored 1", "send ack", "send ack");
     }
   }
 

@@ -13,13 +13,15 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A store whose next inbox read takes its snapshot at once but answers only when the test opens the
- * gate: the window in which a slow store leaves a handshake exposed to racing pushes. It also
+ * gate: the window in which a slow store leaves a handshake exposed to racing pushes. Told to, it
+ * holds its appends' answers behind the gate too, as a remote store would answer later. It also
  * keeps what the inbox's appends returned.
  */
 final class GatedStore implements RouterStore {
   private final RouterStore delegate;
   private final CompletableFuture<Void> gate = new CompletableFuture<>();
   private volatile boolean armed;
+  private volatile boolean holdAppends;
   private final List<Inboxes.Appended> appended = new CopyOnWriteArrayList<>();
 
   GatedStore(RouterStore delegate) {
@@ -28,6 +30,11 @@ final class GatedStore implements RouterStore {
 
   void holdNextRead() {
     armed = true;
+  }
+
+  /** Appends from now on store at once but answer only when the gate opens. */
+  void holdAppends() {
+    holdAppends = true;
   }
 
   void open() {
@@ -60,10 +67,11 @@ final class GatedStore implements RouterStore {
     return new Inboxes() {
       @Override
       public CompletionStage<Appended> append(String userId, Push.Builder push) {
-        return in.append(userId, push).thenApply(a -> {
+        CompletionStage<Appended> stored = in.append(userId, push).thenApply(a -> {
           appended.add(a);
           return a;
         });
+        return holdAppends ? stored.thenCombine(gate, (a, v) -> a) : stored;
       }
 
       @Override

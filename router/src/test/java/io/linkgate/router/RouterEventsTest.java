@@ -93,6 +93,28 @@ class RouterEventsTest {
   }
 
   @Test
+  void eventsThatThrowFailTheStageOfThePushOrSendTheyReportNotTheCall() {
+    RuntimeException broken = new IllegalStateException("the metrics broke");
+    RouterEvents events =
+        new RouterEvents() {
+          @Override
+          public void pushesStored(int count) {
+            throw broken;
+          }
+
+          @Override
+          public void sendAnswered(ErrorCode code, long nanos) {
+            throw broken;
+          }
+        };
+    try (Router router = Fixtures.router().events(events).build()) {
+      var up = Fixtures.uplink(router, "alice", "phone");
+      assertThat(failure(router.push("bob", text("hi")))).isSameAs(broken);
+      assertThat(failure(up.handle(send("c1", "user:bob", "hi")))).isSameAs(broken);
+    }
+  }
+
+  @Test
   void downlinksOpenedAndClosedAndUplinksOpenedAreReportedWithTheirTransport() {
     List<String> seen = new CopyOnWriteArrayList<>();
     RouterEvents events =

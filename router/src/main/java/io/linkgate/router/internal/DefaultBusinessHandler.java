@@ -58,10 +58,12 @@ final class DefaultBusinessHandler implements BusinessHandler {
       // Both pushes name the Send's `to`, so they differ in seq alone: one encoding serves both.
       PendingPush push = Engine.userPush(target, msgId, now, message);
       CompletionStage<?> toTarget = engine.push(target, push);
+      CompletionStage<?> toSender = target.equals(sender) ? toTarget : engine.push(sender, push);
+      // To yourself one push; with the sender's copy already stored, only the target's is awaited.
       done =
-          target.equals(sender)
+          toSender == toTarget || Stages.succeeded(toSender)
               ? toTarget
-              : toTarget.thenCombine(engine.push(sender, push), (a, b) -> a);
+              : toTarget.thenCombine(toSender, (a, b) -> a);
     } else if (to.startsWith(ROOM) && to.length() > ROOM.length()) {
       done = engine.publishToRoom(to.substring(ROOM.length()), msgId, now, message);
     } else {
@@ -79,6 +81,6 @@ final class DefaultBusinessHandler implements BusinessHandler {
                     .setMsgId(msgId)
                     .setServerTimeMs(now))
             .build();
-    return done.thenApply(x -> ack);
+    return Stages.succeeded(done) ? CompletableFuture.completedFuture(ack) : done.thenApply(x -> ack);
   }
 }

@@ -312,8 +312,20 @@ public final class Engine implements NoticeBus.Listener {
       config.events().pushRefused(tooLarge.code());
       return CompletableFuture.failedFuture(tooLarge);
     }
-    return inboxes
-        .append(userId, push)
+    CompletionStage<Inboxes.Appended> appending = inboxes.append(userId, push);
+    if (Stages.succeeded(appending)) {
+      // Stored already (the in-memory store): the same steps as below, without a stage for them.
+      Inboxes.Appended appended = Stages.value(appending);
+      // Events that throw fail the stage, as they do from handle, not the caller's call.
+      try {
+        countStored(appended, null);
+        deliverStored(userId, List.of(appended), accepted);
+      } catch (RuntimeException e) {
+        return Stages.failed(e);
+      }
+      return appending;
+    }
+    return appending
         .handle(
             (appended, err) -> {
               countStored(appended, err);

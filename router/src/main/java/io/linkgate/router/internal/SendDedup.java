@@ -84,20 +84,34 @@ final class SendDedup {
       return earlier;
     }
     CompletableFuture<Frame> mine = answer;
-    attempt
-        .get()
-        .whenComplete(
-            (frame, err) -> {
-              synchronized (stripe) {
-                stripe.settle(hash, userId, clientMsgId, mine, err == null ? frame : null);
-              }
-              if (err != null) {
-                mine.completeExceptionally(err);
-              } else {
-                mine.complete(frame);
-              }
-            });
+    CompletionStage<Frame> attempted = attempt.get();
+    if (Stages.succeeded(attempted)) {
+      // Answered already: settled here, without a stage to do it. Retries that came meanwhile
+      // wait on mine, so it is completed all the same.
+      settle(stripe, hash, userId, clientMsgId, mine, Stages.value(attempted), null);
+    } else {
+      attempted.whenComplete((frame, err) -> settle(stripe, hash, userId, clientMsgId, mine, frame, err));
+    }
     return mine;
+  }
+
+  /** Keeps or forgets the attempt's answer, then gives it to whoever waits on {@code inFlight}. */
+  private static void settle(
+      AnswerRing stripe,
+      int hash,
+      String userId,
+      String clientMsgId,
+      CompletableFuture<Frame> inFlight,
+      Frame frame,
+      Throwable err) {
+    synchronized (stripe) {
+      stripe.settle(hash, userId, clientMsgId, inFlight, err == null ? frame : null);
+    }
+    if (err != null) {
+      inFlight.completeExceptionally(err);
+    } else {
+      inFlight.complete(frame);
+    }
   }
 
   /**

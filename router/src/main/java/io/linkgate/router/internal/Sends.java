@@ -65,21 +65,34 @@ final class Sends {
     }
     String user = ctx.identity().userId();
     long start = System.nanoTime();
-    return dedup
-        // Inside the dedup: a retry of an acked send is answered without a token, and a refusal is
-        // not remembered as the send's answer (only SendAcks are), so its retry is judged afresh.
-        .once(user, id, () -> {
-          long wait = limiter == null ? 0 : limiter.acquire(user);
-          if (wait > 0) {
-            return CompletableFuture.completedStage(rateLimited(id, wait));
-          }
-          return shared == null ? callHandler(ctx, send) : onceShared(user, ctx, send);
-        })
-        .whenComplete(
-            (frame, err) ->
-                events.sendAnswered(
-                    frame != null && frame.hasError() ? frame.getError().getCode() : null,
-                    System.nanoTime() - start));
+    CompletionStage<Frame> answered =
+        dedup
+            // Inside the dedup: a retry of an acked send is answered without a token, and a refusal
+            // is not remembered as the send's answer (only SendAcks are), so its retry is judged
+            // afresh.
+            .once(user, id, () -> {
+              long wait = limiter == null ? 0 : limiter.acquire(user);
+              if (wait > 0) {
+                return CompletableFuture.completedFuture(rateLimited(id, wait));
+              }
+              return shared == null ? callHandler(ctx, send) : onceShared(user, ctx, send);
+            });
+    if (Stages.succeeded(answered)) {
+      // Events that throw fail the stage, as they do from whenComplete, not the transport's call.
+      try {
+        reportAnswered(Stages.value(answered), start);
+      } catch (RuntimeException e) {
+        return Stages.failed(e);
+      }
+      return answered;
+    }
+    return answered.whenComplete((frame, err) -> reportAnswered(frame, start));
+  }
+
+  private void reportAnswered(Frame frame, long startNanos) {
+    events.sendAnswered(
+        frame != null && frame.hasError() ? frame.getError().getCode() : null,
+        System.nanoTime() - startNanos);
   }
 
   private static Frame rateLimited(String clientMsgId, long retryAfterMs) {
@@ -128,6 +141,9 @@ final class Sends {
     }
     if (stage == null) {
       stage = CompletableFuture.completedFuture(null);
+    }
+    if (Stages.succeeded(stage)) {
+      return CompletableFuture.completedFuture(answer(Stages.value(stage), null, send.getClientMsgId()));
     }
     return stage.handle((frame, err) -> answer(frame, err, send.getClientMsgId()));
   }
