@@ -84,7 +84,13 @@ final class SendDedup {
       return earlier;
     }
     CompletableFuture<Frame> mine = answer;
-    CompletionStage<Frame> attempted = attempt.get();
+    CompletionStage<Frame> attempted;
+    try {
+      attempted = attempt.get();
+    } catch (RuntimeException e) {
+      // As a failed attempt: else the slot stayed in flight and a retry waited on it for good.
+      attempted = CompletableFuture.failedFuture(e);
+    }
     if (Stages.succeeded(attempted)) {
       // Answered already: settled here, without a stage to do it. Retries that came meanwhile
       // wait on mine, so it is completed all the same.

@@ -157,6 +157,21 @@ class SendDedupTest {
   }
 
   @Test
+  void anAttemptThatThrowsFailsItsSendAndItsRetryRunsAfresh() {
+    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos, msgIds);
+    CompletableFuture<Frame> thrown =
+        dedup.once("alice", "c1", () -> {
+              throw new IllegalStateException("handler bug");
+            })
+            .toCompletableFuture();
+    assertThat(thrown).isCompletedExceptionally();
+    CompletableFuture<Frame> retry = dedup.once("alice", "c1", ack("c1")).toCompletableFuture();
+    assertThat(retry).as("not left waiting on the attempt that threw").isDone();
+    assertThat(retry.join().hasSendAck()).isTrue();
+    assertThat(attempts).hasValue(1);
+  }
+
+  @Test
   void concurrentRetriesOfTheSameSendsRunEachOnce() throws Exception {
     SendDedup dedup = new SendDedup(10_000, Duration.ofMinutes(10), System::nanoTime, msgIds);
     sendFromThreads(dedup, 4, 5000);
