@@ -9,7 +9,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * One stripe of the {@link SendDedup} window: the latest sends, each a slot of parallel arrays used
  * as a ring in arrival order, so the oldest is always at the tail and dropping it at the capacity
- * or the ttl is a step of the tail. A {@link SlotIndex} finds a slot by its (user, client_msg_id).
+ * or the ttl is a step of the tail. A {@link SlotIndex} finds a slot by its (user, client_msg_id)
+ * and holds each key's hash, which the ring does not keep.
  *
  * <p>A kept {@code SendAck} is not kept as a frame: the ack the router's own handler makes echoes
  * the client_msg_id (the key) and carries a msg id from {@code msgIds} and a server time, so the
@@ -28,7 +29,12 @@ final class AnswerRing {
   private final long ttlNanos;
   private final Ids msgIds;
 
-  private int[] hashes;
+  /**
+   * Where each slot's probe chain starts, roughly ({@link SlotIndex#chainHint}): enough to take it
+   * out of the index, which holds the key's whole hash, in 2 bytes a slot instead of the 4 of the
+   * hash. (Making the hash again from the key's strings instead cost a cold read of them.)
+   */
+  private short[] chainHints;
   /** Null where the slot's send failed and was forgotten: a hole until the tail passes it. */
   private String[] userIds;
   private String[] clientMsgIds;
@@ -41,6 +47,9 @@ final class AnswerRing {
   private long[] msgNumbers;
   private long[] serverTimesMs;
   private SlotIndex index;
+
+  /** The slot the latest send took, where its attempt is settled as a rule. */
+  private int lastAdded;
 
   private int tail;
   /** Slots from the tail on, holes included. */
@@ -82,7 +91,7 @@ final class AnswerRing {
 
   /** Takes in a new send, dropping the oldest if the ring is at its capacity. */
   void add(int hash, String userId, String clientMsgId, long now, CompletableFuture<Frame> inFlight) {
-    if (used == hashes.length) {
+    if (used == userIds.length) {
       if (used < capacity) {
         resize((int) Math.min(capacity, 2L * used));
       } else {
@@ -90,14 +99,15 @@ final class AnswerRing {
       }
     }
     int slot = slot(used);
-    hashes[slot] = hash;
+    chainHints[slot] = SlotIndex.chainHint(hash);
     userIds[slot] = userId;
     clientMsgIds[slot] = clientMsgId;
     arrivedNanos[slot] = now;
     answers[slot] = inFlight;
-    index.add(slot);
+    index.add(hash, slot);
     used++;
     live++;
+    lastAdded = slot;
   }
 
   /**
@@ -106,7 +116,9 @@ final class AnswerRing {
    */
   void settle(
       int hash, String userId, String clientMsgId, CompletableFuture<Frame> inFlight, Frame frame) {
-    int slot = find(hash, userId, clientMsgId);
+    // Only its own send's slot holds the future: the last one added, as a rule, if the attempt
+    // answered at once, and then no lookup is needed.
+    int slot = answers[lastAdded] == inFlight ? lastAdded : find(hash, userId, clientMsgId);
     if (slot < 0 || answers[slot] != inFlight) {
       return;
     }
@@ -147,7 +159,7 @@ final class AnswerRing {
     for (int p = index.first(hash); ; p = index.next(p)) {
       int slot = index.slotAt(p);
       if (slot < 0
-          || hashes[slot] == hash
+          || index.hashAt(p) == hash
               && clientMsgIds[slot].equals(clientMsgId)
               && userIds[slot].equals(userId)) {
         return slot;
@@ -165,7 +177,7 @@ final class AnswerRing {
 
   /** Makes {@code slot} a hole: out of the index, its objects let go. */
   private void forget(int slot) {
-    index.remove(slot);
+    index.remove(chainHints[slot], slot);
     userIds[slot] = null;
     clientMsgIds[slot] = null;
     answers[slot] = null;
@@ -175,13 +187,15 @@ final class AnswerRing {
   /** The slot {@code k} places after the tail. */
   private int slot(int k) {
     int s = tail + k;
-    return s < hashes.length ? s : s - hashes.length;
+    return s < userIds.length ? s : s - userIds.length;
   }
 
   /** Moves the ring to arrays of {@code slots}, its tail to slot 0, and indexes it anew. */
   private void resize(int slots) {
-    boolean first = hashes == null;
-    hashes = first ? new int[slots] : unroll(hashes, new int[slots]);
+    boolean first = userIds == null;
+    // The hashes are in the index only: the new one takes them from the old, slots renumbered.
+    index = first ? new SlotIndex(slots) : index.renumbered(slots, tail, userIds.length);
+    chainHints = first ? new short[slots] : unroll(chainHints, new short[slots]);
     userIds = first ? new String[slots] : unroll(userIds, new String[slots]);
     clientMsgIds = first ? new String[slots] : unroll(clientMsgIds, new String[slots]);
     arrivedNanos = first ? new long[slots] : unroll(arrivedNanos, new long[slots]);
@@ -189,12 +203,6 @@ final class AnswerRing {
     msgNumbers = first ? new long[slots] : unroll(msgNumbers, new long[slots]);
     serverTimesMs = first ? new long[slots] : unroll(serverTimesMs, new long[slots]);
     tail = 0;
-    index = new SlotIndex(slots, hashes);
-    for (int slot = 0; slot < used; slot++) {
-      if (userIds[slot] != null) {
-        index.add(slot);
-      }
-    }
   }
 
   /** Copies the used slots of the array {@code from}, tail first, to the start of {@code to}. */
