@@ -87,6 +87,11 @@ public final class TunnelBenchmark implements Callable<Integer> {
       description = "Most request threads per role, both servers (default: ${DEFAULT-VALUE}, the tunnel's).")
   int serverThreads;
 
+  @Option(names = "--server-selectors", defaultValue = "0",
+      description = "Selector threads per role, both servers (default: ${DEFAULT-VALUE}: the tunnel's "
+          + "default, one per core).")
+  int serverSelectors;
+
   @Option(names = "--idle-timeout-ms", defaultValue = "600000",
       description = "Connection idle timeout of both servers (default: ${DEFAULT-VALUE}: no pings or "
           + "closes during a run).")
@@ -130,8 +135,8 @@ public final class TunnelBenchmark implements Callable<Integer> {
         new TunnelSettings(
             new LinkedHashSet<>(scenarios), streams, runs, rounds, burst, burstRounds, payload,
             latencySeconds, latencyRuns, latencyFraction, uplinkConnections, batches, uplinkSeconds,
-            uplinkRuns, serverJvm, serverThreads, idleTimeoutMs, inbox, outboundBytes, clientThreads,
-            maxInFlight, profile, results,
+            uplinkRuns, serverJvm, serverThreads, serverSelectors, idleTimeoutMs, inbox,
+            outboundBytes, clientThreads, maxInFlight, profile, results,
             Path.of(System.getProperty("java.io.tmpdir"), "linkgate-bench-logs"), label);
     Report report = new TunnelRun(settings, System.out).run();
     return report.comparisons().isEmpty() ? 1 : 0;

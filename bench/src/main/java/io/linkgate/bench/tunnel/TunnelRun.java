@@ -112,6 +112,9 @@ final class TunnelRun {
     Map<String, String> args = new LinkedHashMap<>();
     args.put("maxUsers", Integer.toString(s.streams()));
     args.put("threads", Integer.toString(s.serverThreads()));
+    if (s.serverSelectors() > 0) {
+      args.put("selectors", Integer.toString(s.serverSelectors()));
+    }
     args.put("idleTimeoutMs", Long.toString(s.idleTimeoutMs()));
     args.put("secret", Base64.getEncoder().encodeToString(secret));
     args.put("inbox", Integer.toString(s.inboxCapacity()));
@@ -272,11 +275,14 @@ final class TunnelRun {
             + "latency open loop at %.0f%% of Linkgate's broadcast rate, %d s per run. Uplinks: %d "
             + "keep-alive HTTP/1.1 connections, one device and one POST in flight each, %s Send frames "
             + "per POST, %d s measured per run after 1 s of warm-up. Jetty per role: at most %d request "
-            + "threads, 1 acceptor, one selector per core (the tunnel's default), idle timeout %d ms. Load client: Netty (%s) "
+            + "threads, 1 acceptor, %s, idle timeout %d ms. Load client: Netty (%s) "
             + "speaking HTTP/1.1 itself, %d event loops.",
         Runtime.getRuntime().availableProcessors(), NettyIo.name(), String.join(" ", s.serverJvmArgs()),
         s.streams(), s.payloadBytes(), s.rounds(), s.burstRounds(), s.burst(), s.latencyFraction() * 100,
         s.latencySeconds(), s.uplinkConnections(), s.batches(), s.uplinkSeconds(), s.serverThreads(),
+        s.serverSelectors() > 0
+            ? s.serverSelectors() + " selectors"
+            : "one selector per core (the tunnel's default)",
         s.idleTimeoutMs(), NettyIo.name(), s.clientThreads());
   }
 }

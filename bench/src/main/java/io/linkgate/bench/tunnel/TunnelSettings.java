@@ -23,6 +23,7 @@ record TunnelSettings(
     int uplinkRuns,
     List<String> serverJvmArgs,
     int serverThreads,
+    int serverSelectors,
     long idleTimeoutMs,
     int inboxCapacity,
     int outboundQueueBytes,
