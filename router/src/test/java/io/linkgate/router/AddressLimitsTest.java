@@ -56,22 +56,65 @@ class AddressLimitsTest {
     }
   }
 
+  /**
+   * Opens {@code n} uplinks with a bad token from {@code address}: how many reached the token check
+   * (refused UNAUTHENTICATED); every other one must have been refused RATE_LIMITED before it.
+   */
+  private static int badTokensReachingTheCheck(Router router, String address, int n) {
+    int checked = 0;
+    for (int i = 0; i < n; i++) {
+      Hello bad = upHello("a", "d1").toBuilder().setToken("x").build();
+      ErrorCode c = code(failure(router.openUplink(bad, from(address + ":" + i, Role.UPLINK))));
+      assertThat(c).isIn(ErrorCode.UNAUTHENTICATED, ErrorCode.RATE_LIMITED);
+      checked += c == ErrorCode.UNAUTHENTICATED ? 1 : 0;
+    }
+    return checked;
+  }
+
   @Test
   void anAddressHandshakingInALoopIsRefusedPastItsRateWhileOthersGoOn() {
     try (Router router = Fixtures.router().addressLimits(0, 5).build()) {
-      int accepted = 0;
+      int accepted = badTokensReachingTheCheck(router, "10.0.0.3", 40);
+      assertThat(accepted).as("the burst of twice the rate, and a little refill").isBetween(10, 12);
+      join(router.openUplink(upHello("b", "d1"), from("[2001:db8::1]:443", Role.UPLINK)));
+    }
+  }
+
+  @Test
+  void uplinksWhoseTokensVerifyDoNotSpendTheAddressesHandshakeRate() {
+    // The tunnel and gRPC open an uplink per request: an office behind one address sends more
+    // requests a second than the rate, and each one's token is verified once and then cached.
+    try (Router router = Fixtures.router().addressLimits(0, 5).build()) {
+      for (int i = 0; i < 100; i++) {
+        join(router.openUplink(upHello("u" + (i % 7), "d1"), from("10.0.0.4:" + (1000 + i), Role.UPLINK))).onClosed();
+      }
+      // Refused ones do spend it, and past it even a good token is refused before it is checked.
+      assertThat(badTokensReachingTheCheck(router, "10.0.0.4", 40)).as("the burst of twice the rate, and a little refill").isBetween(10, 12);
+      assertThat(code(failure(router.openUplink(upHello("u1", "d1"), from("10.0.0.4:2000", Role.UPLINK)))))
+          .isEqualTo(ErrorCode.RATE_LIMITED);
+    }
+  }
+
+  @Test
+  void everyDownlinkHandshakeSpendsTheAddressesRate() {
+    try (Router router = Fixtures.router().addressLimits(0, 5).build()) {
+      int opened = 0;
       int limited = 0;
       for (int i = 0; i < 40; i++) {
-        Throwable t = failure(router.openUplink(upHello("a", "d1").toBuilder().setToken("x").build(), from("10.0.0.3:" + i, Role.UPLINK)));
-        if (code(t) == ErrorCode.RATE_LIMITED) {
-          limited++;
+        var opening =
+            router.openDownlink(downHello("d" + i, "p", 0), from("10.0.0.5:" + i, Role.DOWNLINK), new RecordingChannel())
+                .toCompletableFuture();
+        Throwable refused = opening.handle((session, err) -> err).join();
+        if (refused == null) {
+          opening.join().onClosed();
+          opened++;
         } else {
-          accepted++; // reached the token check (and failed it)
+          assertThat(code(refused)).isEqualTo(ErrorCode.RATE_LIMITED);
+          limited++;
         }
       }
-      assertThat(accepted).as("the burst of twice the rate, and a little refill").isBetween(10, 12);
-      assertThat(limited).isEqualTo(40 - accepted);
-      join(router.openUplink(upHello("b", "d1"), from("[2001:db8::1]:443", Role.UPLINK)));
+      assertThat(opened).as("the burst of twice the rate, and a little refill").isBetween(10, 12);
+      assertThat(limited).isEqualTo(40 - opened);
     }
   }
 }

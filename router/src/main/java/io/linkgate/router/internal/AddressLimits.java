@@ -42,21 +42,60 @@ final class AddressLimits {
         Caffeine.newBuilder().maximumSize(MAX_ADDRESSES).expireAfterAccess(Duration.ofSeconds(10)).build();
   }
 
-  /** A handshake from {@code remote} begins: refused past the address's rate. */
+  /** A handshake from {@code remote} begins: refused past the address's rate, else counted. */
   void handshake(String remote) {
+    take(remote, true);
+  }
+
+  /**
+   * An uplink handshake from {@code remote} begins: refused past the address's rate, counted only
+   * if it is refused later ({@link #uplinkRefused}). The HTTP tunnel and gRPC open an uplink per
+   * request, whose token is verified once a window and then found in a cache: such an open costs
+   * the node about what the frames it carries do, and counting each one made an address with more
+   * than the rate's requests a second (an office or a carrier's NAT) a refused one. A loop of bad
+   * tokens still spends the address's rate, and is refused before its token is checked.
+   */
+  void uplinkHandshake(String remote) {
+    take(remote, false);
+  }
+
+  /** An uplink handshake from {@code remote} was refused: it counts toward the address's rate. */
+  void uplinkRefused(String remote) {
     if (handshakesPerNano <= 0) {
       return;
     }
-    double[] b = buckets.get(addressOf(remote), a -> new double[] {burst, nanoClock.getAsLong()});
+    double[] b = bucket(remote);
     synchronized (b) {
-      long now = nanoClock.getAsLong();
-      b[0] = Math.min(burst, b[0] + (now - (long) b[1]) * handshakesPerNano);
-      b[1] = now;
+      refill(b);
+      b[0] = Math.max(0, b[0] - 1);
+    }
+  }
+
+  private void take(String remote, boolean count) {
+    if (handshakesPerNano <= 0) {
+      return;
+    }
+    double[] b = bucket(remote);
+    synchronized (b) {
+      refill(b);
       if (b[0] < 1) {
         throw new GatewayException(ErrorCode.RATE_LIMITED, "too many connections from your address; retry later");
       }
-      b[0]--;
+      if (count) {
+        b[0]--;
+      }
     }
+  }
+
+  /** Tokens (handshakes allowed now) and when they were last topped up. */
+  private double[] bucket(String remote) {
+    return buckets.get(addressOf(remote), a -> new double[] {burst, nanoClock.getAsLong()});
+  }
+
+  private void refill(double[] b) {
+    long now = nanoClock.getAsLong();
+    b[0] = Math.min(burst, b[0] + (now - (long) b[1]) * handshakesPerNano);
+    b[1] = now;
   }
 
   /**

@@ -166,11 +166,30 @@ public final class Engine implements NoticeBus.Listener {
   public CompletionStage<UplinkSession> openUplink(Hello hello, ConnectionInfo info) {
     Runnable release;
     try {
-      release = admit(info);
+      release = admitUplink(info);
     } catch (GatewayException e) {
       return unwrapped(CompletableFuture.failedFuture(e), Role.UPLINK);
     }
-    return counted(openCheckedUplink(hello, info), release, s -> new CountedSessions.Uplink(s, release));
+    CompletionStage<UplinkSession> opening = openCheckedUplink(hello, info);
+    if (addressLimits != null && !Stages.succeeded(opening)) {
+      opening =
+          opening.whenComplete(
+              (s, err) -> {
+                if (err != null) {
+                  addressLimits.uplinkRefused(info.remoteAddress());
+                }
+              });
+    }
+    return counted(opening, release, s -> new CountedSessions.Uplink(s, release));
+  }
+
+  /** As {@link #admit}, but only a refused uplink handshake counts toward the address's rate. */
+  private Runnable admitUplink(ConnectionInfo info) {
+    if (addressLimits == null) {
+      return null;
+    }
+    addressLimits.uplinkHandshake(info.remoteAddress());
+    return addressLimits.open(info.remoteAddress());
   }
 
   /** The address limits' say on a new connection: what to run when its session ends, or a refusal. */
