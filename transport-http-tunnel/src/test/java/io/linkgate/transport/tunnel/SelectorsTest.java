@@ -37,10 +37,11 @@ class SelectorsTest {
 
   @Test
   void eachPortRunsOneSelectorPerCoreByDefault() throws Exception {
-    int cores = Runtime.getRuntime().availableProcessors();
+    // At most a quarter of the default 64 threads, on a machine of more than 16 cores.
+    int expected = Math.min(Runtime.getRuntime().availableProcessors(), 64 / 4);
     try (TestNode node = TestNode.start()) {
-      assertThat(ServerProbe.selectorCounts(node.uplinkTransport())).containsExactly(cores);
-      assertThat(ServerProbe.selectorCounts(node.downlinkTransport())).containsExactly(cores);
+      assertThat(ServerProbe.selectorCounts(node.uplinkTransport())).containsExactly(expected);
+      assertThat(ServerProbe.selectorCounts(node.downlinkTransport())).containsExactly(expected);
     }
   }
 
