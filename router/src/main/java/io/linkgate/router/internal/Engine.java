@@ -334,26 +334,26 @@ public final class Engine implements NoticeBus.Listener {
     CompletionStage<Inboxes.Appended> appending = inboxes.append(userId, push);
     if (Stages.succeeded(appending)) {
       // Stored already (the in-memory store): the same steps as below, without a stage for them.
-      Inboxes.Appended appended = Stages.value(appending);
       // Events that throw fail the stage, as they do from handle, not the caller's call.
       try {
-        countStored(appended, null);
-        deliverStored(userId, List.of(appended), accepted);
+        stored(userId, Stages.value(appending), null, accepted);
+        return appending;
       } catch (RuntimeException e) {
         return Stages.failed(e);
       }
-      return appending;
     }
-    return appending
-        .handle(
-            (appended, err) -> {
-              countStored(appended, err);
-              if (err != null) {
-                throw err instanceof CompletionException c ? c : new CompletionException(err);
-              }
-              deliverStored(userId, List.of(appended), accepted);
-              return appended;
-            });
+    return appending.handle((appended, err) -> stored(userId, appended, err, accepted));
+  }
+
+  /** What follows an append, whichever way it completed: counted, then delivered if it stored. */
+  private Inboxes.Appended stored(
+      String userId, Inboxes.Appended appended, Throwable err, long acceptedNanos) {
+    countStored(appended, err);
+    if (err != null) {
+      throw err instanceof CompletionException c ? c : new CompletionException(err);
+    }
+    deliverStored(userId, List.of(appended), acceptedNanos);
+    return appended;
   }
 
   /** Pushes several messages with consecutive seqs: one store round trip for the batch. */
