@@ -5,12 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.linkgate.api.FrameReader;
+import io.linkgate.api.Frames;
 import io.linkgate.api.client.ClientDownlink;
 import io.linkgate.api.client.ClientTransport;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Push;
 import io.linkgate.api.proto.Role;
+import io.linkgate.api.transport.ConnectionInfo;
+import io.linkgate.api.transport.DownlinkChannel;
+import io.linkgate.api.transport.DownlinkSession;
+import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.router.Message;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -21,7 +26,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The streamed downlink over time: its maximum age, its pings, stalls and dead peers. */
@@ -165,5 +173,36 @@ class StreamingTest {
       assertThat(r.awaitClosed()).as("closed by this side: no cause").isNull();
       await().atMost(Duration.ofSeconds(5)).until(() -> !node.isOnline("frank"));
     }
+  }
+
+  /**
+   * The core writes the Welcome while it opens the session, before the transport has registered
+   * it: a client that sent its first frame the moment the Welcome arrived got 404 for the session
+   * and never its answer. Here the open completes 300 ms after the Welcome was written.
+   */
+  @Test
+  void aFrameSentTheMomentTheWelcomeArrivesFindsItsSession() throws Exception {
+    try (TestNode node = TestNode.builder().core(StreamingTest::slowToFinishOpening).start();
+        ClientTransport client = node.client(Map.of("mode", "stream"))) {
+      Recorder r = new Recorder();
+      ClientDownlink d = open(client, node, node.hello("gina", "gina-phone"), r);
+      d.send(Frames.ping(77));
+      Frame answer = r.next();
+      assertThat(answer.hasPong()).as("answered: %s", answer).isTrue();
+      assertThat(answer.getPong().getNonce()).isEqualTo(77);
+      assertThat(d.isOpen()).isTrue();
+    }
+  }
+
+  private static SessionHandler slowToFinishOpening(SessionHandler router) {
+    return new ForwardingSessionHandler(router) {
+      @Override
+      public CompletionStage<DownlinkSession> openDownlink(
+          Hello hello, ConnectionInfo info, DownlinkChannel channel) {
+        Executor later = CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS);
+        return core.openDownlink(hello, info, channel)
+            .thenApplyAsync(session -> session, later);
+      }
+    };
   }
 }

@@ -69,6 +69,7 @@ final class StreamHandler {
     // the handshake timeout's, and under load it could otherwise eat the client's first interval.
     downlink.clientSeen();
     ctx.sessions().add(downlink);
+    downlink.channel().release(); // the Welcome goes out once its session can take requests
     if (downlink.channel().finished().isDone()) {
       ctx.sessions().remove(downlink); // it ended meanwhile; its own removal may have run first
       return;

@@ -34,6 +34,10 @@ import org.eclipse.jetty.util.IteratingCallback;
  * {@code limitBytes}; the send that would pass it is refused and the stream ends with {@code Error
  * SLOW_CONSUMER} after what is queued, as on TCP. {@link #whenWritable} tasks run once that total
  * is down to a quarter of the bound, from Jetty's write callbacks.
+ *
+ * <p>Frames are held until {@link #release}: the core writes the {@code Welcome} while it opens
+ * the session, and a client that got it before the session was registered would find its first
+ * request (a Ping, an ack) answered 404.
  */
 final class StreamingDownlinkChannel implements DownlinkChannel {
   private static final int OPEN = 0;
@@ -60,6 +64,7 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
   private Frame lastFrame; // guarded by lock
   private boolean lastWritten; // guarded by lock
   private boolean wroteAnything; // guarded by lock
+  private boolean held = true; // guarded by lock
   private ArrayDeque<Runnable> writableTasks; // guarded by lock
   private volatile long writeStartedNanos; // 0 while no write is in flight
   private volatile long lastWriteNanos = System.nanoTime();
@@ -83,11 +88,13 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
   public boolean send(EncodedFrame frame) {
     int size = frame.size(); // encodes here, on the caller's thread, if no one did yet
     boolean queued;
+    boolean write;
     synchronized (lock) {
       if (state != OPEN) {
         return false;
       }
       queued = queuedBytes + inFlightBytes + size <= limitBytes;
+      write = !held;
       if (queued) {
         // Counts as written for the keep-alive pings: it is on its way, and a ping computed
         // before the writer runs would only queue up behind it.
@@ -106,13 +113,30 @@ final class StreamingDownlinkChannel implements DownlinkChannel {
       }
     }
     if (queued) {
-      if (!writePending.get() && writePending.compareAndSet(false, true)) {
-        runLater(writeTask);
+      if (write) {
+        scheduleWrite();
       }
     } else {
       writer.iterate(); // the close: outside the lock, it may write and complete on this thread
     }
     return queued;
+  }
+
+  /** Lets the frames queued so far, and every later one, be written. */
+  void release() {
+    synchronized (lock) {
+      if (!held) {
+        return;
+      }
+      held = false;
+    }
+    scheduleWrite();
+  }
+
+  private void scheduleWrite() {
+    if (!writePending.get() && writePending.compareAndSet(false, true)) {
+      runLater(writeTask);
+    }
   }
 
   private void writeQueued() {
