@@ -9,6 +9,7 @@ import io.linkgate.api.client.ClientDownlink;
 import io.linkgate.api.client.ClientTransport;
 import io.linkgate.api.client.ClientTransportOptions;
 import io.linkgate.api.client.ClientUplink;
+import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Role;
@@ -195,6 +196,29 @@ class ClientTransportTest {
         assertThat(e.getCause()).isInstanceOf(IOException.class);
       }
       assertThat(up.isOpen()).isFalse();
+    }
+  }
+
+  /**
+   * A server may close a kept-alive connection (its idle timeout) just as the client sends on it:
+   * the request was never read, and the poster sends it again on a new connection rather than
+   * failing the call and ending the uplink.
+   */
+  @Test
+  void aRequestCutWithItsKeptAliveConnectionIsSentAgainOnANewOne() throws Exception {
+    try (TestNode node = TestNode.start();
+        CuttingProxy proxy = new CuttingProxy(node.port(Role.UPLINK));
+        ClientTransport client = node.client(Map.of())) {
+      Endpoint viaProxy = node.endpoint(Role.UPLINK).toBuilder().setPort(proxy.port()).build();
+      ClientUplink up = TestNode.join(client.openUplink(viaProxy, node.hello("hank", "h")));
+      proxy.cutNextRequest();
+
+      Frame answer = TestNode.join(up.call(send("after the cut", "user:hank")));
+
+      assertThat(proxy.cuts()).as("the request went out on the kept-alive connection").isEqualTo(1);
+      assertThat(proxy.connections()).isEqualTo(2);
+      assertThat(answer.hasSendAck()).as("answered: %s", answer).isTrue();
+      assertThat(up.isOpen()).isTrue();
     }
   }
 

@@ -6,7 +6,9 @@ import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.transport.tunnel.internal.ErrorStatus;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -28,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A server with lower limits than ours refuses a batch whole with 413, having processed none of
  * it: the batch is then split, sent again, and the limits halved for the POSTs that follow. Only a
  * single frame refused so fails.
+ *
+ * <p>A batch whose connection broke under it goes again on a new one, up to the frames' most
+ * sends; a refused connection or one that timed out ends the poster.
  */
 final class FramePoster {
   /** How often a frame is sent before it is given up as never answered. */
@@ -236,12 +241,48 @@ final class FramePoster {
       }
       return;
     }
+    if (lostWithItsConnection(cause) && sendAgain(batch)) {
+      return;
+    }
     Throwable end =
         cause instanceof IOException
                 || cause instanceof GatewayException g && ErrorStatus.isRefusal(g.code())
             ? cause
             : new IOException("uplink request failed: " + cause.getMessage(), cause);
     close(end); // fails this batch too (it is in flight), after marking the poster closed
+  }
+
+  /**
+   * The connection broke under the request: most often a kept-alive one the server closed (its
+   * idle timeout) as the request went out, unread. Not a refused or timed-out connection: trying
+   * again would only wait as long again.
+   */
+  private static boolean lostWithItsConnection(Throwable cause) {
+    return cause instanceof IOException
+        && !(cause instanceof ConnectException)
+        && !(cause instanceof HttpTimeoutException);
+  }
+
+  /**
+   * Queues {@code batch} to go again, first, on a new connection; false if a frame of it was sent
+   * its most times (the connection keeps breaking) or the poster is closed. A frame the server did
+   * handle before the connection broke is answered again from its dedup window.
+   */
+  private boolean sendAgain(List<Call> batch) {
+    synchronized (lock) {
+      if (closed != null) {
+        return false;
+      }
+      for (Call c : batch) {
+        if (c.attempts >= MAX_ATTEMPTS) {
+          return false;
+        }
+      }
+      for (int i = batch.size() - 1; i >= 0; i--) {
+        waiting.addFirst(batch.get(i));
+      }
+      return true;
+    }
   }
 
   static Throwable unwrap(Throwable t) {
