@@ -74,6 +74,54 @@ class FrameRingTest {
     assertThat(ring.blockCount()).isZero();
   }
 
+  /**
+   * Entries of many lengths (one byte of prefix and two; within a block and across several), added
+   * and dropped in an uneven rhythm so that the table of lengths wraps and grows while its oldest
+   * is not at its start: every copy equals what a plain list of the entries holds.
+   */
+  @Test
+  void entriesOfManyLengthsComeBackAsAddedThroughWrapsAndGrowth() {
+    SlabPool roomy = new SlabPool(16, 4096, task -> {});
+    FrameRing r = new FrameRing(roomy);
+    java.util.ArrayDeque<byte[]> model = new java.util.ArrayDeque<>();
+    java.util.Random random = new java.util.Random(42);
+    for (int step = 0; step < 2_000; step++) {
+      if (model.isEmpty() || random.nextInt(5) < 3) {
+        byte[] e = framed(random.nextInt(200), (byte) step);
+        r.add(e);
+        model.addLast(e);
+      } else {
+        r.dropOldest();
+        model.removeFirst();
+      }
+      if (step % 37 == 0) {
+        byte[][] all = r.copyFrom(0);
+        assertThat(all.length).isEqualTo(model.size());
+        int i = 0;
+        for (byte[] expected : model) {
+          assertThat(all[i++]).isEqualTo(expected);
+        }
+        int from = model.size() / 2;
+        assertThat(r.copyFrom(from).length).isEqualTo(model.size() - from);
+      }
+      assertThat(r.count()).isEqualTo(model.size());
+    }
+  }
+
+  /** A frame as the wire has it: varint32 length of a body of {@code bodyBytes}, then the body. */
+  private static byte[] framed(int bodyBytes, byte tag) {
+    int prefix = bodyBytes < 128 ? 1 : 2;
+    byte[] e = new byte[prefix + bodyBytes];
+    if (prefix == 1) {
+      e[0] = (byte) bodyBytes;
+    } else {
+      e[0] = (byte) (bodyBytes & 0x7f | 0x80);
+      e[1] = (byte) (bodyBytes >>> 7);
+    }
+    Arrays.fill(e, prefix, e.length, tag);
+    return e;
+  }
+
   /** The ring holds blocks 0 to 7 (entries 0 to 7, a block each); another holder the top slab. */
   private void fillTwoSlabsAndTakeAThird() {
     for (int i = 0; i < 8; i++) {
