@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A store whose next inbox read takes its snapshot at once but answers only when the test opens the
  * gate: the window in which a slow store leaves a handshake exposed to racing pushes. Told to, it
  * holds its appends' answers behind the gate too, as a remote store would answer later. It also
- * keeps what the inbox's appends returned.
+ * keeps what the inbox's appends returned, and can run a task on the thread of its next read.
  */
 final class GatedStore implements RouterStore {
   private final RouterStore delegate;
@@ -23,6 +24,7 @@ final class GatedStore implements RouterStore {
   private volatile boolean armed;
   private volatile boolean holdAppends;
   private final List<Inboxes.Appended> appended = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Runnable> beforeNextRead = new AtomicReference<>();
 
   GatedStore(RouterStore delegate) {
     this.delegate = delegate;
@@ -35,6 +37,16 @@ final class GatedStore implements RouterStore {
   /** Appends from now on store at once but answer only when the gate opens. */
   void holdAppends() {
     holdAppends = true;
+  }
+
+  /** Appends from now on answer at once again; those held already still wait for the gate. */
+  void stopHoldingAppends() {
+    holdAppends = false;
+  }
+
+  /** The next inbox read first runs {@code task}, on the reading thread, then takes its snapshot. */
+  void beforeNextRead(Runnable task) {
+    beforeNextRead.set(task);
   }
 
   void open() {
@@ -76,6 +88,10 @@ final class GatedStore implements RouterStore {
 
       @Override
       public CompletionStage<Slice> readAfter(String userId, long afterSeq) {
+        Runnable task = beforeNextRead.getAndSet(null);
+        if (task != null) {
+          task.run();
+        }
         CompletionStage<Slice> read = in.readAfter(userId, afterSeq);
         if (!armed) {
           return read;

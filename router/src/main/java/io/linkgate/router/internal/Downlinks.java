@@ -35,8 +35,13 @@ import org.slf4j.LoggerFactory;
  * inbox is read, so a push that races the handshake is either in what the read returns or is seen
  * by the session and then fetched by a fill: nothing is lost, nothing is sent twice.
  *
- * <p>Lock order: a user's monitor, then a session's monitor, then map bins. Nothing here takes a
- * user's monitor inside a map operation, so a channel closing re-entrantly cannot deadlock.
+ * <p>A gap fill starts (its inbox read is issued) under the user's monitor, in the same hold that
+ * found the gap: see {@link #fill}.
+ *
+ * <p>Lock order: a user's monitor, then a session's monitor, then map bins, and the store's own
+ * locks (a fill reads the inbox under the user's monitor). Nothing here takes a user's monitor
+ * inside a map operation, and the store calls nothing of ours under its locks, so a channel closing
+ * re-entrantly cannot deadlock.
  */
 final class Downlinks {
   private static final Logger log = LoggerFactory.getLogger(Downlinks.class);
@@ -211,9 +216,13 @@ final class Downlinks {
           s.state = LocalDownlink.LIVE;
           s.opened = true;
           opened = true;
-          if (s.wanted > s.lastDelivered) {
+          if (paced) {
             s.filling = true;
-            fill = !paced;
+          } else {
+            // Not marked filling yet: nothing may be dropped on the strength of a fill that has
+            // not started (see fill). Until this thread starts it below, an offer that finds the
+            // gap fills it itself.
+            fill = s.wanted > s.lastDelivered;
           }
         }
       }
@@ -242,9 +251,14 @@ final class Downlinks {
             s, slice.lastSeq(), slice.complete(), resumeFrom, slice.pushes().size());
     result.complete(s);
     if (fill) {
-      fill(s);
+      synchronized (u) {
+        if (s.state == LocalDownlink.LIVE && !s.filling && s.wanted > s.lastDelivered) {
+          s.filling = true;
+          fill(s);
+        }
+      }
     } else if (paced) {
-      s.channel.whenWritable(() -> fill(s));
+      s.channel.whenWritable(() -> fillWhenWritable(s));
     }
   }
 
@@ -281,8 +295,6 @@ final class Downlinks {
     if (u == null) {
       return;
     }
-    LocalDownlink[] toFill = null;
-    int fills = 0;
     synchronized (u) {
       LocalDownlink[] sessions = u.sessions();
       if (sessions.length == 0) {
@@ -295,18 +307,12 @@ final class Downlinks {
         for (LocalDownlink s : sessions) {
           int r = s.offer(seq, encoded, push.epoch());
           if (r == LocalDownlink.OFFER_FILL) {
-            if (toFill == null) {
-              toFill = new LocalDownlink[sessions.length];
-            }
-            toFill[fills++] = s; // once per session: it is filling now and takes no more offers
+            fill(s); // now, before the monitor is let go: see fill
           } else if (r == LocalDownlink.OFFER_RESYNC) {
             resync(s, "this user's message history was reset");
           }
         }
       }
-    }
-    for (int i = 0; i < fills; i++) {
-      fill(toFill[i]);
     }
   }
 
@@ -319,18 +325,34 @@ final class Downlinks {
     return EncodedFrame.ofPush(push.push(), acceptedNanos);
   }
 
-  /** Reads the inbox after the session's last delivered seq and sends what follows, in order. */
+  /**
+   * Reads the inbox after the session's last delivered seq and sends what follows, in order.
+   * Guarded by user: the caller holds the monitor from the moment it set {@code filling} until the
+   * read has started, and with a store that answers at once (the in-memory one) the answer is sent
+   * before the monitor is let go, as the callback runs in line.
+   *
+   * <p>While {@code filling} is set, every other thread's offer to the session is dropped, on the
+   * promise that the fill fetches it from the inbox; the appenders themselves go on. A fill started
+   * after the monitor was let go left that promise open for as long as the thread that found the
+   * gap took to get the monitor back, from appenders that kept taking it, and to fill the user's
+   * other sessions first: with three senders on two cores, tens of milliseconds, in which they
+   * appended more than the inbox holds. The read then began past an evicted seq and told devices
+   * that read everything to resync. Started under the monitor, the fill is pending only while a
+   * store is really answering (a remote one); the appenders wait at the monitor meanwhile.
+   */
   private void fill(LocalDownlink s) {
     LocalUser u = s.user;
-    long from;
-    synchronized (u) {
-      from = s.lastDelivered;
+    long from = s.lastDelivered;
+    CompletionStage<Inboxes.Slice> read;
+    try {
+      read = inboxes.readAfter(u.userId, from);
+    } catch (RuntimeException e) {
+      // Failed as a failed read would: the caller may be offering to the user's other sessions.
+      read = CompletableFuture.failedFuture(e);
     }
-    inboxes
-        .readAfter(u.userId, from)
+    read
         .whenComplete(
             (slice, err) -> {
-              boolean again = false;
               boolean paced = false;
               synchronized (u) {
                 s.filling = false;
@@ -381,7 +403,7 @@ final class Downlinks {
                   s.fillRetries = s.lastDelivered > before ? 0 : s.fillRetries + 1;
                   if (s.fillRetries <= MAX_FILL_RETRIES) {
                     s.filling = true;
-                    again = true;
+                    fill(s); // still under the monitor, as fill asks
                   } else {
                     s.fillRetries = 0;
                     log.debug("{}: gap up to {} not in the inbox yet", s, s.wanted);
@@ -390,12 +412,17 @@ final class Downlinks {
                   s.fillRetries = 0;
                 }
               }
-              if (again) {
-                fill(s);
-              } else if (paced) {
-                s.channel.whenWritable(() -> fill(s));
+              if (paced) {
+                s.channel.whenWritable(() -> fillWhenWritable(s));
               }
             });
+  }
+
+  /** Goes on with a paced fill once the channel has drained. */
+  private void fillWhenWritable(LocalDownlink s) {
+    synchronized (s.user) {
+      fill(s);
+    }
   }
 
   /** Closes a session whose seq space changed under it; the client reconnects and resyncs. Guarded by user. */

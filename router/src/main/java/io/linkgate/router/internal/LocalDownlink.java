@@ -77,7 +77,8 @@ final class LocalDownlink implements DownlinkSession {
   /**
    * Offers a live push with seq {@code seq}. Guarded by user.
    *
-   * @return {@link #OFFER_DONE}, {@link #OFFER_FILL} if the caller must start a gap fill, or {@link
+   * @return {@link #OFFER_DONE}, {@link #OFFER_FILL} if the caller must start a gap fill (before it
+   *     lets go of the user's monitor: offers are dropped from now on), or {@link
    *     #OFFER_RESYNC} if the push belongs to another seq space and the session must be closed
    */
   int offer(long seq, EncodedFrame frame, String pushEpoch) {
