@@ -1,23 +1,19 @@
 package io.linkgate.router.internal;
 
+import io.linkgate.api.FrameCodec;
 import java.nio.ByteBuffer;
 
 /**
  * One user's held frames, oldest first, as one byte stream over blocks of a {@link SlabPool}: each
- * entry is a frame exactly as it goes on the wire (varint32 length, then the body), so a push adds
- * no object to the heap. The stream starts {@code head} bytes into the first block; blocks are
- * taken as it grows at the end and given back as entries are dropped at the front.
- *
- * <p>Each entry's whole length is also kept in a small table beside the stream. A full inbox drops
- * its oldest entry on every push, and reading that entry's length prefix from the stream was a
- * cache miss into memory last touched an inbox's worth of pushes ago (6% of a tunnel uplink's
- * samples); the table is 4 bytes an entry, read in order, and mostly stays in cache.
+ * entry is a frame exactly as it goes on the wire (varint32 length, then the body), so an entry
+ * needs no bookkeeping of its own and a push adds no object to the heap. The stream starts {@code
+ * head} bytes into the first block; blocks are taken as it grows at the end and given back as
+ * entries are dropped at the front.
  *
  * <p>Not thread-safe: the owning inbox guards it.
  */
 final class FrameRing {
   private static final int[] NO_BLOCKS = new int[0];
-  private static final int[] NO_LENGTHS = new int[0];
   private static final int NONE = -1;
 
   private final SlabPool pool;
@@ -28,12 +24,6 @@ final class FrameRing {
   private int[] blocks = NO_BLOCKS;
   private int first;
   private int blockCount;
-  /**
-   * Each entry's length, prefix included, oldest at {@code firstLength}: a circular table of
-   * {@code count} of them whose length is a power of two (0, then 8, doubling).
-   */
-  private int[] lengths = NO_LENGTHS;
-  private int firstLength;
   /** Where the oldest entry starts in the first block. */
   private int head;
   /** Bytes held, from {@code head} on. */
@@ -76,10 +66,6 @@ final class FrameRing {
       addBlock(takeBlock());
     }
     copy(end, frame, 0, frame.length, true);
-    if (count == lengths.length) {
-      growLengths();
-    }
-    lengths[(firstLength + count) & (lengths.length - 1)] = frame.length;
     used += frame.length;
     count++;
   }
@@ -89,13 +75,12 @@ final class FrameRing {
     if (count == 0) {
       throw new IllegalStateException("empty");
     }
-    int length = lengths[firstLength];
+    int length = entryLength(head);
     count--;
     if (count == 0) {
       clear();
       return;
     }
-    firstLength = (firstLength + 1) & (lengths.length - 1);
     head += length;
     used -= length;
     int bytes = pool.blockBytes;
@@ -115,7 +100,7 @@ final class FrameRing {
     byte[][] out = new byte[Math.max(0, count - from)][];
     int pos = head;
     for (int i = 0; i < count; i++) {
-      int length = lengths[(firstLength + i) & (lengths.length - 1)];
+      int length = entryLength(pos);
       if (i >= from) {
         byte[] entry = new byte[length];
         copy(pos, entry, 0, length, false);
@@ -137,12 +122,28 @@ final class FrameRing {
     }
     blocks = NO_BLOCKS;
     first = 0;
-    lengths = NO_LENGTHS;
-    firstLength = 0;
     blockCount = 0;
     head = 0;
     used = 0;
     count = 0;
+  }
+
+  /** Length prefix plus body of the entry at stream position {@code pos}. */
+  private int entryLength(int pos) {
+    int body = 0;
+    for (int i = 0; i < FrameCodec.MAX_HEADER_BYTES; i++) {
+      byte b = byteAt(pos + i);
+      body |= (b & 0x7f) << (7 * i);
+      if (b >= 0) {
+        return i + 1 + body;
+      }
+    }
+    throw new IllegalStateException("corrupt inbox entry at " + pos);
+  }
+
+  private byte byteAt(int pos) {
+    int block = blockAt(pos);
+    return pool.slab(block).get(pool.offset(block) + (pos & (pool.blockBytes - 1)));
   }
 
   private int blockAt(int pos) {
@@ -188,15 +189,6 @@ final class FrameRing {
     } else {
       pool.free(block);
     }
-  }
-
-  private void growLengths() {
-    int[] grown = new int[Math.max(8, lengths.length * 2)];
-    for (int i = 0; i < count; i++) {
-      grown[i] = lengths[(firstLength + i) & (lengths.length - 1)];
-    }
-    lengths = grown;
-    firstLength = 0;
   }
 
   private void addBlock(int block) {

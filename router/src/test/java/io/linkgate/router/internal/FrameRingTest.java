@@ -76,8 +76,7 @@ class FrameRingTest {
 
   /**
    * Entries of many lengths (one byte of prefix and two; within a block and across several), added
-   * and dropped in an uneven rhythm so that the table of lengths wraps and grows while its oldest
-   * is not at its start: every copy equals what a plain list of the entries holds.
+   * and dropped in an uneven rhythm: every copy equals what a plain list of the entries holds.
    */
   @Test
   void entriesOfManyLengthsComeBackAsAddedThroughWrapsAndGrowth() {
