@@ -14,11 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP forwarder that, when told to, cuts the next kept-alive connection a request arrives on: the
  * request's bytes are dropped and both sides closed, as when a server's idle timeout closes a
- * connection just as its client sends on it. Connections opened after the cut pass untouched.
+ * connection just as its client sends on it. Connections opened after the cut pass untouched. It
+ * can also send new connections to another port, as a balancer without stickiness does.
  */
 final class CuttingProxy implements AutoCloseable {
   private final ServerSocket listener;
-  private final int upstreamPort;
+  private volatile int upstreamPort;
   private final AtomicBoolean armed = new AtomicBoolean();
   private final AtomicInteger cuts = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
@@ -34,6 +35,11 @@ final class CuttingProxy implements AutoCloseable {
 
   int port() {
     return listener.getLocalPort();
+  }
+
+  /** Connections opened from now on go to {@code port}; those open stay where they are. */
+  void routeNewConnectionsTo(int port) {
+    upstreamPort = port;
   }
 
   /** The next request on a connection opened before now is cut. */

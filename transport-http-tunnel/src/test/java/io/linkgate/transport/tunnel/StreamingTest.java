@@ -8,6 +8,7 @@ import io.linkgate.api.FrameReader;
 import io.linkgate.api.Frames;
 import io.linkgate.api.client.ClientDownlink;
 import io.linkgate.api.client.ClientTransport;
+import io.linkgate.api.proto.Endpoint;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Push;
@@ -36,7 +37,12 @@ import org.junit.jupiter.api.Test;
 class StreamingTest {
   private static ClientDownlink open(
       ClientTransport client, TestNode node, Hello hello, Recorder r) {
-    return TestNode.join(client.openDownlink(node.endpoint(Role.DOWNLINK), hello, r));
+    return open(client, node.endpoint(Role.DOWNLINK), hello, r);
+  }
+
+  private static ClientDownlink open(
+      ClientTransport client, Endpoint endpoint, Hello hello, Recorder r) {
+    return TestNode.join(client.openDownlink(endpoint, hello, r));
   }
 
   @Test
@@ -204,5 +210,32 @@ class StreamingTest {
             .thenApplyAsync(session -> session, later);
       }
     };
+  }
+
+  /**
+   * Behind a balancer that does not keep a stream's requests on its node, the stream's Ping reaches
+   * another node, which knows no such session (404): the downlink ends with that cause, so that
+   * its client reconnects, rather than stay open without its acks and pings.
+   */
+  @Test
+  void aStreamWhoseSessionRequestsReachANodeThatDoesNotKnowItEnds() throws Exception {
+    try (TestNode a = TestNode.start();
+        TestNode b = TestNode.builder().secretOf(a).start();
+        CuttingProxy balancer = new CuttingProxy(a.port(Role.DOWNLINK));
+        ClientTransport client = a.client(Map.of("mode", "stream"))) {
+      Endpoint viaBalancer =
+          a.endpoint(Role.DOWNLINK).toBuilder().setPort(balancer.port()).build();
+      Recorder r = new Recorder();
+      ClientDownlink d = open(client, viaBalancer, a.hello("ivy", "ivy-phone"), r);
+      balancer.routeNewConnectionsTo(b.port(Role.DOWNLINK));
+
+      d.send(Frames.ping(5));
+
+      // An I/O failure rather than the node's refusal: reconnecting is the answer to it.
+      assertThat(r.awaitClosed())
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("no open downlink session");
+      assertThat(d.isOpen()).isFalse();
+    }
   }
 }

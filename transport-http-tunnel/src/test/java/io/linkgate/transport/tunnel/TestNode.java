@@ -44,7 +44,11 @@ final class TestNode implements AutoCloseable {
   private final UplinkTransport uplink;
 
   private TestNode(Builder b) throws IOException {
-    new SecureRandom().nextBytes(secret);
+    if (b.secretOf != null) {
+      System.arraycopy(b.secretOf.secret, 0, secret, 0, secret.length);
+    } else {
+      new SecureRandom().nextBytes(secret);
+    }
     Router.Builder routerBuilder =
         Router.builder().nodeId("test-node").authenticator(new Hs256Authenticator(secret));
     if (b.sendsPerSecond > 0) {
@@ -89,6 +93,7 @@ final class TestNode implements AutoCloseable {
     private UnaryOperator<SessionHandler> core = r -> r;
     private double sendsPerSecond;
     private int sendBurst;
+    private TestNode secretOf;
 
     Builder option(String key, String value) {
       options.put(key, value);
@@ -115,6 +120,12 @@ final class TestNode implements AutoCloseable {
     Builder sendRate(double perSecond, int burst) {
       this.sendsPerSecond = perSecond;
       this.sendBurst = burst;
+      return this;
+    }
+
+    /** Verifies tokens with {@code other}'s secret: another node of the same deployment. */
+    Builder secretOf(TestNode other) {
+      this.secretOf = other;
       return this;
     }
 

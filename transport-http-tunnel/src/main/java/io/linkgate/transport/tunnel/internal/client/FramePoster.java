@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Sends frames as POSTs, pipelined the HTTP way: one POST in flight at a time, and every frame
@@ -42,6 +43,7 @@ final class FramePoster {
   private static final Duration MIN_ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
   private static final int TOO_LARGE = 413;
+  private static final int NOT_FOUND = 404;
 
   private static final class Call {
     final Frame frame;
@@ -59,6 +61,7 @@ final class FramePoster {
   private final ClientContext ctx;
   private final URI uri;
   private final String token;
+  private final Consumer<Throwable> ended;
   private final Object lock = new Object();
   private final ArrayDeque<Call> waiting = new ArrayDeque<>();
   private List<Call> inFlight; // guarded by lock
@@ -67,10 +70,15 @@ final class FramePoster {
   private int maxFrames; // guarded by lock
   private long maxBytes; // guarded by lock
 
-  FramePoster(ClientContext ctx, URI uri, String token) {
+  /**
+   * @param ended told, once, why the poster ended itself (a lost or refused connection, a refused
+   *     token, an unknown path or session); not when it is closed from outside
+   */
+  FramePoster(ClientContext ctx, URI uri, String token, Consumer<Throwable> ended) {
     this.ctx = ctx;
     this.uri = uri;
     this.token = token;
+    this.ended = ended;
     this.maxFrames = ctx.settings().maxFramesPerRequest();
     this.maxBytes = ctx.settings().maxRequestBytes();
   }
@@ -98,13 +106,16 @@ final class FramePoster {
     }
   }
 
-  /** Fails every call not yet answered with {@code cause}, and every later one. Idempotent. */
-  void close(Throwable cause) {
+  /**
+   * Fails every call not yet answered with {@code cause}, and every later one. Idempotent: false if
+   * the poster was closed already.
+   */
+  boolean close(Throwable cause) {
     List<Call> toFail = new ArrayList<>();
     CompletableFuture<?> pending;
     synchronized (lock) {
       if (closed != null) {
-        return;
+        return false;
       }
       closed = cause;
       toFail.addAll(waiting);
@@ -120,6 +131,7 @@ final class FramePoster {
     if (pending != null) {
       pending.cancel(true);
     }
+    return true;
   }
 
   private void pump() {
@@ -175,7 +187,7 @@ final class FramePoster {
     if (failure != null && status == TOO_LARGE && batch.size() > 1) {
       split(batch);
     } else if (failure != null) {
-      failed(batch, unwrap(failure));
+      failed(batch, status, unwrap(failure));
     } else {
       List<Frame> answers = response.body();
       for (int i = 0; i < answers.size(); i++) {
@@ -230,12 +242,14 @@ final class FramePoster {
 
   /**
    * A POST failed. A request-level refusal of this batch (too large, malformed) fails its calls
-   * only; a lost connection, a refused token or an unavailable server ends the poster.
+   * only; a lost connection, a refused token, an unavailable server or a 404 (no such path, or the
+   * downlink session is gone from the server) ends the poster.
    */
-  private void failed(List<Call> batch, Throwable cause) {
+  private void failed(List<Call> batch, int status, Throwable cause) {
     if (cause instanceof GatewayException g
         && !ErrorStatus.isRefusal(g.code())
-        && g.code() != ErrorCode.UNAVAILABLE) {
+        && g.code() != ErrorCode.UNAVAILABLE
+        && status != NOT_FOUND) {
       for (Call c : batch) {
         c.answer.completeExceptionally(g);
       }
@@ -248,8 +262,10 @@ final class FramePoster {
         cause instanceof IOException
                 || cause instanceof GatewayException g && ErrorStatus.isRefusal(g.code())
             ? cause
-            : new IOException("uplink request failed: " + cause.getMessage(), cause);
-    close(end); // fails this batch too (it is in flight), after marking the poster closed
+            : new IOException("tunnel request failed: " + cause.getMessage(), cause);
+    if (close(end)) { // fails this batch too (it is in flight), after marking the poster closed
+      ended.accept(end);
+    }
   }
 
   /**

@@ -16,7 +16,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * An uplink over HTTP. Opening it is one empty POST, answered with the {@code Welcome}; after that
  * no state lives on the server between requests, so "open" means: not closed here, and no request
- * has failed for want of a connection or a valid token.
+ * has failed for want of a connection or a valid token (the poster's end shows in {@link #isOpen}
+ * and in the failed calls).
  */
 final class HttpClientUplink implements ClientUplink {
   private final ClientContext ctx;
@@ -50,7 +51,7 @@ final class HttpClientUplink implements ClientUplink {
               }
               HttpClientUplink up =
                   new HttpClientUplink(
-                      ctx, frames.get(0).getWelcome(), new FramePoster(ctx, uri, hello.getToken()));
+                      ctx, frames.get(0).getWelcome(), new FramePoster(ctx, uri, hello.getToken(), cause -> {}));
               ctx.links().add(up.closer);
               return CompletableFuture.completedFuture((ClientUplink) up);
             });

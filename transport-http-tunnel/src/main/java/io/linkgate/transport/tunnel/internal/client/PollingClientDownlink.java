@@ -158,7 +158,8 @@ final class PollingClientDownlink implements ClientDownlink {
       } else {
         // A session this side does not want: the server no longer knew ours and opened a new
         // one, or a poll crossed this side's close. End it rather than let it wait for expiry.
-        new SessionRequests(ctx, endpoint, hello, f.getWelcome().getSessionId()).end();
+        new SessionRequests(ctx, endpoint, hello, f.getWelcome().getSessionId(), cause -> {})
+            .end();
         replaced = welcome != null;
       }
       return;
@@ -184,7 +185,8 @@ final class PollingClientDownlink implements ClientDownlink {
 
   private void opened(Welcome w) {
     welcome = w;
-    session = new SessionRequests(ctx, endpoint, hello, w.getSessionId());
+    // Its polls notice a session the server lost, or a server gone, and end it then.
+    session = new SessionRequests(ctx, endpoint, hello, w.getSessionId(), cause -> {});
     ctx.links().add(closer);
     if (!opened.complete(this)) {
       session.end(); // the caller gave up waiting meanwhile

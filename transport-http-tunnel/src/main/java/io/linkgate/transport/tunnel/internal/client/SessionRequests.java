@@ -7,6 +7,7 @@ import io.linkgate.transport.tunnel.internal.TunnelProtocol;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.function.Consumer;
 import java.net.http.HttpResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,17 @@ final class SessionRequests {
   private final String token;
   private final FramePoster poster;
 
-  SessionRequests(ClientContext ctx, Endpoint endpoint, Hello hello, String sessionId) {
+  /**
+   * @param broken told why, once, if the session's requests can no longer get through (the
+   *     connection is lost or refused, the token refused, the session unknown to the server): the
+   *     downlink then ends rather than stay open without its acks and pings
+   */
+  SessionRequests(
+      ClientContext ctx,
+      Endpoint endpoint,
+      Hello hello,
+      String sessionId,
+      Consumer<Throwable> broken) {
     this.ctx = ctx;
     this.uri =
         TunnelUris.of(endpoint, TunnelProtocol.DOWNLINK_PATH, hello)
@@ -37,7 +48,7 @@ final class SessionRequests {
             .add(TunnelProtocol.END, "true")
             .uri();
     this.token = hello.getToken();
-    this.poster = new FramePoster(ctx, uri, token);
+    this.poster = new FramePoster(ctx, uri, token, broken);
   }
 
   /** Sends {@code frame} for the session; never blocks. */

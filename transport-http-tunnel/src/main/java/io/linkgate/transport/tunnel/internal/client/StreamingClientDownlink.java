@@ -113,7 +113,7 @@ final class StreamingClientDownlink implements ClientDownlink {
     }
     if (frame.hasWelcome()) {
       welcome = frame.getWelcome();
-      session = new SessionRequests(ctx, endpoint, hello, welcome.getSessionId());
+      session = new SessionRequests(ctx, endpoint, hello, welcome.getSessionId(), this::fail);
       cancelTimer();
       ctx.links().add(closer);
       if (!opened.complete(this)) {
