@@ -16,8 +16,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * An uplink over HTTP. Opening it is one empty POST, answered with the {@code Welcome}; after that
  * no state lives on the server between requests, so "open" means: not closed here, and no request
- * has failed for want of a connection or a valid token (the poster's end shows in {@link #isOpen}
- * and in the failed calls).
+ * has failed for want of a connection or a valid token.
  */
 final class HttpClientUplink implements ClientUplink {
   private final ClientContext ctx;
@@ -49,9 +48,9 @@ final class HttpClientUplink implements ClientUplink {
                 return CompletableFuture.failedFuture(
                     new IOException("expected Welcome, the server sent " + frames));
               }
-              HttpClientUplink up =
-                  new HttpClientUplink(
-                      ctx, frames.get(0).getWelcome(), new FramePoster(ctx, uri, hello.getToken(), cause -> {}));
+              // The uplink's end shows in isOpen and in its failed calls: nobody to tell.
+              FramePoster poster = new FramePoster(ctx, uri, hello.getToken(), cause -> {});
+              HttpClientUplink up = new HttpClientUplink(ctx, frames.get(0).getWelcome(), poster);
               ctx.links().add(up.closer);
               return CompletableFuture.completedFuture((ClientUplink) up);
             });

@@ -6,9 +6,9 @@ import io.linkgate.api.proto.Hello;
 import io.linkgate.transport.tunnel.internal.TunnelProtocol;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.function.Consumer;
-import java.net.http.HttpResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
