@@ -2,10 +2,7 @@ package io.linkgate.router;
 
 import io.linkgate.api.proto.Push;
 import io.linkgate.router.store.Inboxes;
-import io.linkgate.router.store.NodeDirectory;
-import io.linkgate.router.store.NoticeBus;
 import io.linkgate.router.store.RouterStore;
-import io.linkgate.router.store.SessionRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,8 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * holds its appends' answers behind the gate too, as a remote store would answer later. It also
  * keeps what the inbox's appends returned, and can run a task on the thread of its next read.
  */
-final class GatedStore implements RouterStore {
-  private final RouterStore delegate;
+final class GatedStore extends ForwardingStore {
   private final CompletableFuture<Void> gate = new CompletableFuture<>();
   private volatile boolean armed;
   private volatile boolean holdAppends;
@@ -27,7 +23,7 @@ final class GatedStore implements RouterStore {
   private final AtomicReference<Runnable> beforeNextRead = new AtomicReference<>();
 
   GatedStore(RouterStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   void holdNextRead() {
@@ -56,21 +52,6 @@ final class GatedStore implements RouterStore {
   /** What every append so far returned, in order. */
   List<Inboxes.Appended> appended() {
     return List.copyOf(appended);
-  }
-
-  @Override
-  public NodeDirectory nodes() {
-    return delegate.nodes();
-  }
-
-  @Override
-  public SessionRegistry sessions() {
-    return delegate.sessions();
-  }
-
-  @Override
-  public NoticeBus notices() {
-    return delegate.notices();
   }
 
   @Override

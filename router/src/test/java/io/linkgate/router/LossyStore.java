@@ -1,22 +1,18 @@
 package io.linkgate.router;
 
 import io.linkgate.api.proto.Push;
-import io.linkgate.router.store.Inboxes;
-import io.linkgate.router.store.NodeDirectory;
 import io.linkgate.router.store.NoticeBus;
 import io.linkgate.router.store.RouterStore;
-import io.linkgate.router.store.SessionRegistry;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A store whose node loses the direct-push notices it is told to, as a flaky pub/sub would. */
-final class LossyStore implements RouterStore {
-  private final RouterStore delegate;
+final class LossyStore extends ForwardingStore {
   private final AtomicInteger toDrop = new AtomicInteger();
   private final AtomicInteger dropped = new AtomicInteger();
 
   LossyStore(RouterStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   void dropNextNotices(int n) {
@@ -25,21 +21,6 @@ final class LossyStore implements RouterStore {
 
   int dropped() {
     return dropped.get();
-  }
-
-  @Override
-  public NodeDirectory nodes() {
-    return delegate.nodes();
-  }
-
-  @Override
-  public SessionRegistry sessions() {
-    return delegate.sessions();
-  }
-
-  @Override
-  public Inboxes inboxes() {
-    return delegate.inboxes();
   }
 
   @Override
