@@ -2,6 +2,7 @@ package io.linkgate.api.transport;
 
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Welcome;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -19,6 +20,17 @@ public interface UplinkSession {
    * normally in all these cases.
    */
   CompletionStage<Frame> handle(Frame frame);
+
+  /**
+   * Handles frames that arrived together (one tunnel POST's body), in order, as {@link #handle}
+   * would one by one: one answer per frame, in the same order, and the stage never fails. The core
+   * may do the work of several frames at once, so that a batch of sends to one recipient takes one
+   * store round trip rather than one each; a wrapper that only overrides {@link #handle} gets the
+   * frames through it.
+   */
+  default CompletionStage<List<Frame>> handleAll(List<Frame> frames) {
+    return FrameAnswers.each(frames, this::handle);
+  }
 
   /** The connection is gone. Called at most once. */
   void onClosed();

@@ -1,4 +1,4 @@
-package io.linkgate.transport.tunnel.internal.server;
+package io.linkgate.api.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,13 +13,13 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** One answer per frame, in the frames' order, whether the answers are ready at once or later. */
-class AnswersTest {
+class FrameAnswersTest {
   private static final List<Frame> FRAMES = List.of(Frames.ping(1), Frames.ping(2), Frames.ping(3));
 
   @Test
   void answersReadyAtOnceAreTheBodyAtOnce() {
     CompletableFuture<List<Frame>> body =
-        Answers.of(FRAMES, f -> CompletableFuture.completedFuture(Frames.pong(f.getPing().getNonce())));
+        FrameAnswers.each(FRAMES, f -> CompletableFuture.completedFuture(Frames.pong(f.getPing().getNonce())));
     assertThat(body).isDone();
     assertThat(body.join()).extracting(f -> f.getPong().getNonce()).containsExactly(1L, 2L, 3L);
   }
@@ -28,7 +28,7 @@ class AnswersTest {
   void answersCompletingLaterAndOutOfOrderAreWrittenInTheFramesOrder() {
     Map<Long, CompletableFuture<Frame>> later = new HashMap<>();
     CompletableFuture<List<Frame>> body =
-        Answers.of(
+        FrameAnswers.each(
             FRAMES,
             f -> {
               long n = f.getPing().getNonce();

@@ -1,7 +1,6 @@
 package io.linkgate.transport.tunnel.internal.server;
 
 import io.linkgate.api.FrameCodec;
-import io.linkgate.api.Frames;
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
@@ -9,18 +8,14 @@ import io.linkgate.transport.tunnel.internal.TunnelProtocol;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * One answer per request frame, in request order, as a 200 response body. Every frame is handed
- * over at once, in order (they are pipelined as on a TCP uplink); the answers are written once all
- * are in, whatever order their stages complete in.
+ * One answer per request frame, in request order, as a 200 response body (the answers come from
+ * {@link io.linkgate.api.transport.FrameAnswers} or the core's {@code handleAll}).
  *
  * <p>An uplink POST whose every frame was refused {@code RATE_LIMITED} is answered {@code 429} with {@code
  * Retry-After} (the longest {@code retry_after_ms}, in whole seconds rounded up), so that proxies,
@@ -30,48 +25,6 @@ import org.eclipse.jetty.util.Callback;
  */
 final class Answers {
   private Answers() {}
-
-  /** The answers of {@code handler} to {@code frames}, in order; a failed stage is its Error. */
-  static CompletableFuture<List<Frame>> of(
-      List<Frame> frames, Function<Frame, CompletionStage<Frame>> handler) {
-    List<CompletableFuture<Frame>> pending = new ArrayList<>(frames.size());
-    for (Frame frame : frames) {
-      CompletionStage<Frame> stage;
-      try {
-        stage = handler.apply(frame);
-      } catch (RuntimeException e) {
-        stage = CompletableFuture.failedFuture(e);
-      }
-      pending.add(
-          stage
-              .handle(
-                  (answer, failure) ->
-                      failure != null
-                          ? GatewayException.from(failure).toFrame()
-                          : answer != null ? answer : Frames.error(ErrorCode.INTERNAL, "no answer"))
-              .toCompletableFuture());
-    }
-    // Answers are usually complete when handed back (an in-memory store): then the list is made
-    // at once, without allOf's tree of one relay future per frame.
-    boolean allDone = true;
-    for (CompletableFuture<Frame> p : pending) {
-      allDone &= p.isDone();
-    }
-    if (allDone) {
-      return CompletableFuture.completedFuture(joined(pending));
-    }
-    return CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
-        .thenApply(v -> joined(pending));
-  }
-
-  /** The answers of complete futures, which never fail (failures were turned into Errors). */
-  private static List<Frame> joined(List<CompletableFuture<Frame>> done) {
-    Frame[] answers = new Frame[done.size()];
-    for (int i = 0; i < answers.length; i++) {
-      answers[i] = done.get(i).join();
-    }
-    return List.of(answers);
-  }
 
   /**
    * Writes {@code answers}, then {@code badFrame}'s Error in place of the frame that stopped the

@@ -1,6 +1,7 @@
 package io.linkgate.transport.tunnel.internal.server;
 
 import io.linkgate.api.proto.ErrorCode;
+import io.linkgate.api.transport.FrameAnswers;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -36,7 +37,7 @@ final class SessionRequestsHandler {
                 RequestBody.read(request, ctx)
                     .thenCompose(
                         body ->
-                            Answers.of(body.frames(), downlink::onClientFrame)
+                            FrameAnswers.each(body.frames(), downlink::onClientFrame)
                                 .thenApply(
                                     answers -> {
                                       if (body.badFrame() != null) {
