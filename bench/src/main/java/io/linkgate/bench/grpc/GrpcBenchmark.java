@@ -1,6 +1,7 @@
 package io.linkgate.bench.grpc;
 
 import io.linkgate.bench.internal.BenchLogging;
+import io.linkgate.bench.internal.LinkgateSends;
 import io.linkgate.bench.internal.Report;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +113,12 @@ public final class GrpcBenchmark implements Callable<Integer> {
       description = "Concurrent handshakes while connecting (default: ${DEFAULT-VALUE}).")
   int maxInFlight;
 
+  @Option(names = "--linkgate-sends", defaultValue = "store",
+      description = "What Linkgate does with each uplink Send: store (the router's own path) or "
+          + "ack-only (dedup and an ack, nothing stored; the raw server is unchanged) "
+          + "(default: ${DEFAULT-VALUE}).")
+  String linkgateSends;
+
   @Option(names = "--profile", description = "Record a JFR profile of the Linkgate server.")
   boolean profile;
 
@@ -135,8 +142,8 @@ public final class GrpcBenchmark implements Callable<Integer> {
             new LinkedHashSet<>(scenarios), streams, runs, rounds, burst, burstRounds, payload,
             latencySeconds, latencyRuns, latencyFraction, uplinkCallers, uplinkConnections,
             uplinkSeconds, uplinkRuns, uplinkLatencyFraction, serverJvm, serverThreads, uplinkThreads,
-            inbox, outboundBytes, clientThreads, maxInFlight, profile, results,
-            Path.of(System.getProperty("java.io.tmpdir"), "linkgate-bench-logs"), label);
+            inbox, outboundBytes, clientThreads, maxInFlight, LinkgateSends.of(linkgateSends), profile,
+            results, Path.of(System.getProperty("java.io.tmpdir"), "linkgate-bench-logs"), label);
     Report report = new GrpcRun(settings, System.out).run();
     return report.comparisons().isEmpty() ? 1 : 0;
   }

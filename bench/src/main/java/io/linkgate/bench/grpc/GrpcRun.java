@@ -43,7 +43,7 @@ final class GrpcRun {
   private final GrpcSettings s;
   private final PrintStream log;
   private final byte[] secret = new byte[32];
-  private final Report report = new Report("gRPC benchmark", "raw grpc-java");
+  private final Report report;
   private final Map<String, ServerProcess> servers = new LinkedHashMap<>();
   private final Map<String, GrpcDownlinks> downlinks = new LinkedHashMap<>();
   private EventLoopGroup group;
@@ -52,6 +52,7 @@ final class GrpcRun {
   GrpcRun(GrpcSettings settings, PrintStream log) {
     this.s = settings;
     this.log = log;
+    this.report = new Report("gRPC benchmark", s.linkgateSends().subject(), "raw grpc-java");
     new SecureRandom().nextBytes(secret);
   }
 
@@ -117,6 +118,7 @@ final class GrpcRun {
     args.put("secret", Base64.getEncoder().encodeToString(secret));
     args.put("inbox", Integer.toString(s.inboxCapacity()));
     args.put("outboundBytes", Integer.toString(s.outboundQueueBytes()));
+    args.put("sends", s.linkgateSends().flag());
     List<String> jvm = new ArrayList<>(s.serverJvmArgs());
     if (s.profile() && mode.equals(LINKGATE)) {
       Path jfr = s.logDir().resolve("grpc-" + mode + "-" + System.currentTimeMillis() + ".jfr").toAbsolutePath();
@@ -337,6 +339,7 @@ final class GrpcRun {
         String.join(" ", s.serverJvmArgs()), s.streams(), s.payloadBytes(), s.rounds(), s.burstRounds(),
         s.burst(), s.latencyFraction() * 100, s.latencySeconds(), s.uplinkCallers(),
         s.uplinkConnections(), s.uplinkSeconds(), s.uplinkLatencyFraction() * 100, s.serverThreads(),
-        s.uplinkThreads(), s.clientThreads());
+        s.uplinkThreads(), s.clientThreads())
+        + s.linkgateSends().setupNote();
   }
 }

@@ -2,6 +2,7 @@ package io.linkgate.bench.grpc;
 
 import io.linkgate.server.WarmHeap;
 import io.linkgate.bench.internal.BenchLogging;
+import io.linkgate.bench.internal.LinkgateSends;
 import io.linkgate.bench.internal.PushTarget;
 import io.linkgate.bench.internal.ServerMain;
 import io.linkgate.bench.internal.TransportNode;
@@ -16,7 +17,7 @@ import java.util.Map;
  *
  * <p>Arguments ({@code key=value}): {@code mode} (linkgate|raw), {@code secret} (base64), {@code
  * maxUsers}, {@code threads} (downlink event loops), {@code uplinkThreads}, {@code inbox}, {@code
- * outboundBytes}.
+ * outboundBytes}, {@code sends} (Linkgate's {@link LinkgateSends}, by default store).
  */
 public final class GrpcServerMain {
   private GrpcServerMain() {}
@@ -52,7 +53,8 @@ public final class GrpcServerMain {
                 Integer.parseInt(args.getOrDefault("outboundBytes", "4194304")),
                 Map.of("threads", threads),
                 Map.of("threads", uplinkThreads),
-                from);
+                from,
+                LinkgateSends.of(args.getOrDefault("sends", LinkgateSends.STORE.flag())));
         target = node;
         uplinkPort = node.uplinkPort();
       }

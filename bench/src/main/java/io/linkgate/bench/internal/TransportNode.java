@@ -39,18 +39,22 @@ public final class TransportNode implements PushTarget {
   /**
    * @param downlinkOptions the downlink transport's options
    * @param uplinkOptions the uplink transport's options
+   * @param sends what the router does with an uplink {@code Send}
    */
   public TransportNode(
       TransportProvider provider, String host, byte[] secret, int maxUsers, int inboxCapacity,
       int outboundQueueBytes, Map<String, String> downlinkOptions, Map<String, String> uplinkOptions,
-      String from)
+      String from, LinkgateSends sends)
       throws IOException {
-    this.router =
+    Router.Builder builder =
         Router.builder()
             .nodeId("bench")
             .authenticator(new Hs256Authenticator(secret))
-            .inboxCapacity(inboxCapacity)
-            .build();
+            .inboxCapacity(inboxCapacity);
+    if (sends == LinkgateSends.ACK_ONLY) {
+      builder.businessHandler(new AckOnlyHandler("bench"));
+    }
+    this.router = builder.build();
     Injector injector = Guice.createInjector(provider.module());
     Map<String, DownlinkTransport.Factory> downFactories =
         injector.getInstance(Key.get(new TypeLiteral<Map<String, DownlinkTransport.Factory>>() {}));

@@ -1,6 +1,7 @@
 package io.linkgate.bench.tunnel;
 
 import io.linkgate.bench.internal.BenchLogging;
+import io.linkgate.bench.internal.LinkgateSends;
 import io.linkgate.bench.internal.Report;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,6 +114,12 @@ public final class TunnelBenchmark implements Callable<Integer> {
       description = "Concurrent stream opens while connecting (default: ${DEFAULT-VALUE}).")
   int maxInFlight;
 
+  @Option(names = "--linkgate-sends", defaultValue = "store",
+      description = "What Linkgate does with each uplink Send: store (the router's own path) or "
+          + "ack-only (dedup and an ack, nothing stored; the raw server is unchanged) "
+          + "(default: ${DEFAULT-VALUE}).")
+  String linkgateSends;
+
   @Option(names = "--profile", description = "Record a JFR profile of the Linkgate server.")
   boolean profile;
 
@@ -136,8 +143,8 @@ public final class TunnelBenchmark implements Callable<Integer> {
             new LinkedHashSet<>(scenarios), streams, runs, rounds, burst, burstRounds, payload,
             latencySeconds, latencyRuns, latencyFraction, uplinkConnections, batches, uplinkSeconds,
             uplinkRuns, serverJvm, serverThreads, serverSelectors, idleTimeoutMs, inbox,
-            outboundBytes, clientThreads, maxInFlight, profile, results,
-            Path.of(System.getProperty("java.io.tmpdir"), "linkgate-bench-logs"), label);
+            outboundBytes, clientThreads, maxInFlight, LinkgateSends.of(linkgateSends), profile,
+            results, Path.of(System.getProperty("java.io.tmpdir"), "linkgate-bench-logs"), label);
     Report report = new TunnelRun(settings, System.out).run();
     return report.comparisons().isEmpty() ? 1 : 0;
   }

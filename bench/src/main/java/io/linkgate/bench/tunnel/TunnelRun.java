@@ -40,7 +40,7 @@ final class TunnelRun {
   private final TunnelSettings s;
   private final PrintStream log;
   private final byte[] secret = new byte[32];
-  private final Report report = new Report("HTTP tunnel benchmark", "raw Jetty");
+  private final Report report;
   private final Map<String, ServerProcess> servers = new LinkedHashMap<>();
   private final Map<String, TunnelDownlinks> downlinks = new LinkedHashMap<>();
   private final long started = System.nanoTime();
@@ -50,6 +50,7 @@ final class TunnelRun {
   TunnelRun(TunnelSettings settings, PrintStream log) {
     this.s = settings;
     this.log = log;
+    this.report = new Report("HTTP tunnel benchmark", s.linkgateSends().subject(), "raw Jetty");
     new SecureRandom().nextBytes(secret);
   }
 
@@ -119,6 +120,7 @@ final class TunnelRun {
     args.put("secret", Base64.getEncoder().encodeToString(secret));
     args.put("inbox", Integer.toString(s.inboxCapacity()));
     args.put("outboundBytes", Integer.toString(s.outboundQueueBytes()));
+    args.put("sends", s.linkgateSends().flag());
     List<String> jvm = new ArrayList<>(s.serverJvmArgs());
     if (s.profile() && mode.equals(LINKGATE)) {
       Path jfr =
@@ -283,6 +285,7 @@ final class TunnelRun {
         s.serverSelectors() > 0
             ? s.serverSelectors() + " selectors"
             : "one selector per core (the tunnel's default)",
-        s.idleTimeoutMs(), NettyIo.name(), s.clientThreads());
+        s.idleTimeoutMs(), NettyIo.name(), s.clientThreads())
+        + s.linkgateSends().setupNote();
   }
 }

@@ -2,6 +2,7 @@ package io.linkgate.bench.tunnel;
 
 import io.linkgate.server.WarmHeap;
 import io.linkgate.bench.internal.BenchLogging;
+import io.linkgate.bench.internal.LinkgateSends;
 import io.linkgate.bench.internal.PushTarget;
 import io.linkgate.bench.internal.ServerMain;
 import io.linkgate.bench.internal.TransportNode;
@@ -17,7 +18,7 @@ import java.util.Map;
  * <p>Arguments ({@code key=value}): {@code mode} (linkgate|raw), {@code secret} (base64), {@code
  * maxUsers}, {@code threads} (most request threads per role), {@code selectors} (per role; by
  * default one per core, as the tunnel's), {@code idleTimeoutMs}, {@code inbox}, {@code
- * outboundBytes}.
+ * outboundBytes}, {@code sends} (Linkgate's {@link LinkgateSends}, by default store).
  */
 public final class TunnelServerMain {
   /** A stream may not end by age during a run: the client would have to reconnect and resume. */
@@ -82,7 +83,8 @@ public final class TunnelServerMain {
                     "max-age-ms",
                     MAX_AGE_MS),
                 Map.of("threads", threads, "selectors", selectors, "idle-timeout-ms", idle),
-                from);
+                from,
+                LinkgateSends.of(args.getOrDefault("sends", LinkgateSends.STORE.flag())));
         target = node;
         uplinkPort = node.uplinkPort();
       }

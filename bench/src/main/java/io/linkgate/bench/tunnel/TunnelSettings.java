@@ -1,5 +1,6 @@
 package io.linkgate.bench.tunnel;
 
+import io.linkgate.bench.internal.LinkgateSends;
 import io.linkgate.bench.internal.Payloads;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +30,7 @@ record TunnelSettings(
     int outboundQueueBytes,
     int clientThreads,
     int maxInFlight,
+    LinkgateSends linkgateSends,
     boolean profile,
     Path resultsDir,
     Path logDir,
