@@ -2,6 +2,9 @@ package io.linkgate.router;
 
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Send;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -19,4 +22,25 @@ public interface BusinessHandler {
    *     exception's {@code Error}, any other failure an {@code INTERNAL} error
    */
   CompletionStage<Frame> onSend(SendContext ctx, Send send);
+
+  /**
+   * Handles new sends that arrived together on one uplink (a tunnel POST's body), in their order:
+   * one stage per send, in the same order, each what {@link #onSend} would return for it. The
+   * router has already answered retries and refusals, so these are the sends to act on. The
+   * default calls {@code onSend} for each; a handler that can act on several at once (one store
+   * round trip for a batch to one recipient) overrides it.
+   */
+  default List<CompletionStage<Frame>> onSends(SendContext ctx, List<Send> sends) {
+    List<CompletionStage<Frame>> answers = new ArrayList<>(sends.size());
+    for (Send send : sends) {
+      CompletionStage<Frame> answer;
+      try {
+        answer = onSend(ctx, send);
+      } catch (RuntimeException e) { // that send's failure, not the others'
+        answer = CompletableFuture.failedFuture(e);
+      }
+      answers.add(answer);
+    }
+    return answers;
+  }
 }

@@ -360,6 +360,26 @@ class RedisClusterTest {
   }
 
   @Test
+  void aBatchRetriedOnAnotherNodeIsStoredOnceInOrderWithItsFirstMsgIds() {
+    Router n1 = node("n1");
+    Router n2 = node("n2");
+    RecordingChannel bob = new RecordingChannel();
+    connect(n2, "bob", "phone", 0, bob);
+    List<Frame> batch =
+        List.of(send("c-1", "user:bob", "one"), send("c-2", "user:bob", "two"), send("c-3", "user:bob", "three"));
+    List<Frame> first = join(Fixtures.uplink(n1, "alice", "phone").handleAll(batch));
+    List<Frame> retry = join(Fixtures.uplink(n2, "alice", "phone").handleAll(batch));
+    assertThat(first).as("first answers").allMatch(Frame::hasSendAck);
+    assertThat(retry).extracting(f -> f.getSendAck().getMsgId())
+        .containsExactlyElementsOf(first.stream().map(f -> f.getSendAck().getMsgId()).toList());
+    join(n1.push("bob", text("marker")));
+    await().atMost(Duration.ofSeconds(5)).until(() -> bob.seqs().size() == 4);
+    assertThat(bob.seqs()).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(bob.pushes()).extracting(p -> p.getPayload().toStringUtf8())
+        .containsExactly("one", "two", "three", "marker");
+  }
+
+  @Test
   void lateUnregisterOfAnOldSessionLeavesTheNewerOneRegistered() {
     RouterStore s = store();
     io.linkgate.router.store.NoticeBus.Listener ignore =

@@ -4,6 +4,7 @@ import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Welcome;
 import io.linkgate.api.transport.DownlinkSession;
 import io.linkgate.api.transport.UplinkSession;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /** Sessions that give their address's slot back when they close ({@link AddressLimits}). */
@@ -40,6 +41,11 @@ final class CountedSessions {
     @Override
     public CompletionStage<Frame> handle(Frame frame) {
       return session.handle(frame);
+    }
+
+    @Override
+    public CompletionStage<List<Frame>> handleAll(List<Frame> frames) {
+      return session.handleAll(frames);
     }
 
     @Override

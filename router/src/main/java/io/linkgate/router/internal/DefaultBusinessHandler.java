@@ -9,6 +9,8 @@ import io.linkgate.router.BusinessHandler;
 import io.linkgate.router.Message;
 import io.linkgate.router.SendContext;
 import io.linkgate.router.store.PendingPush;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -43,14 +45,7 @@ final class DefaultBusinessHandler implements BusinessHandler {
     String msgId = engine.nextMsgId();
     long now = engine.clock().millis();
     Message message = new Message(sender, to, send.getPayload(), send.getHeadersMap());
-    if (log.isDebugEnabled()) {
-      // The W3C trace context rides in the headers to every delivery; the log line carries it too.
-      log.atDebug()
-          .addKeyValue("trace", send.getHeadersOrDefault("traceparent", ""))
-          .addKeyValue("user", sender)
-          .addKeyValue("device", ctx.deviceId())
-          .log("send {} as {} to {}", send.getClientMsgId(), msgId, Engine.abbreviate(to));
-    }
+    logSend(ctx, send, msgId);
     CompletionStage<?> done;
     if (to.startsWith(USER) && to.length() > USER.length()) {
       String target = to.substring(USER.length());
@@ -59,11 +54,7 @@ final class DefaultBusinessHandler implements BusinessHandler {
       PendingPush push = Engine.userPush(target, msgId, now, message);
       CompletionStage<?> toTarget = engine.push(target, push);
       CompletionStage<?> toSender = target.equals(sender) ? toTarget : engine.push(sender, push);
-      // To yourself one push; with the sender's copy already stored, only the target's is awaited.
-      done =
-          toSender == toTarget || Stages.succeeded(toSender)
-              ? toTarget
-              : toTarget.thenCombine(toSender, (a, b) -> a);
+      done = both(toTarget, toSender);
     } else if (to.startsWith(ROOM) && to.length() > ROOM.length()) {
       done = engine.publishToRoom(to.substring(ROOM.length()), msgId, now, message);
     } else {
@@ -73,6 +64,96 @@ final class DefaultBusinessHandler implements BusinessHandler {
               "Send.to must be user:<id> or room:<id>, got '" + Engine.abbreviate(to) + "'",
               send.getClientMsgId()));
     }
+    return acked(done, send, msgId, now);
+  }
+
+  /**
+   * As {@link #onSend} for each, but a run of consecutive sends to one user is stored with one
+   * append to the target's inbox and one to the sender's, and delivered in one go: the pushes keep
+   * the sends' order in both seq spaces. Sends to rooms, and runs of one, go one by one.
+   */
+  @Override
+  public List<CompletionStage<Frame>> onSends(SendContext ctx, List<Send> sends) {
+    List<CompletionStage<Frame>> answers = new ArrayList<>(sends.size());
+    int i = 0;
+    while (i < sends.size()) {
+      String to = sends.get(i).getTo();
+      int end = i + 1;
+      if (to.startsWith(USER) && to.length() > USER.length()) {
+        while (end < sends.size() && sends.get(end).getTo().equals(to)) {
+          end++;
+        }
+      }
+      if (end - i == 1) {
+        answers.add(one(ctx, sends.get(i)));
+      } else {
+        run(ctx, to.substring(USER.length()), sends.subList(i, end), answers);
+      }
+      i = end;
+    }
+    return answers;
+  }
+
+  private CompletionStage<Frame> one(SendContext ctx, Send send) {
+    try {
+      return onSend(ctx, send);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Sends to {@code target}, stored and delivered together; adds one answer per send. */
+  private void run(
+      SendContext ctx, String target, List<Send> sends, List<CompletionStage<Frame>> answers) {
+    try {
+      Engine.checkId("user id", target);
+    } catch (GatewayException e) {
+      for (int i = 0; i < sends.size(); i++) {
+        answers.add(CompletableFuture.failedFuture(e));
+      }
+      return;
+    }
+    String sender = ctx.identity().userId();
+    long now = engine.clock().millis();
+    List<PendingPush> pushes = new ArrayList<>(sends.size());
+    String[] msgIds = new String[sends.size()];
+    int first = answers.size();
+    for (int i = 0; i < sends.size(); i++) {
+      Send send = sends.get(i);
+      String msgId = engine.nextMsgId();
+      msgIds[i] = msgId;
+      logSend(ctx, send, msgId);
+      PendingPush push =
+          Engine.userPush(
+              target, msgId, now, new Message(sender, send.getTo(), send.getPayload(), send.getHeadersMap()));
+      GatewayException tooLarge = engine.refuseUndeliverable(push);
+      answers.add(tooLarge != null ? CompletableFuture.failedFuture(tooLarge) : null);
+      if (tooLarge == null) {
+        pushes.add(push);
+      }
+    }
+    if (pushes.isEmpty()) {
+      return;
+    }
+    CompletionStage<?> toTarget = engine.push(target, pushes);
+    CompletionStage<?> toSender = target.equals(sender) ? toTarget : engine.push(sender, pushes);
+    CompletionStage<?> done = both(toTarget, toSender);
+    for (int i = 0; i < sends.size(); i++) {
+      if (answers.get(first + i) == null) {
+        answers.set(first + i, acked(done, sends.get(i), msgIds[i], now));
+      }
+    }
+  }
+
+  /** To yourself one push; with the sender's copy already stored, only the target's is awaited. */
+  private static CompletionStage<?> both(CompletionStage<?> toTarget, CompletionStage<?> toSender) {
+    return toSender == toTarget || Stages.succeeded(toSender)
+        ? toTarget
+        : toTarget.thenCombine(toSender, (a, b) -> a);
+  }
+
+  /** The send's ack, once {@code done} (its pushes stored) completes. */
+  private static CompletionStage<Frame> acked(CompletionStage<?> done, Send send, String msgId, long now) {
     Frame ack =
         Frame.newBuilder()
             .setSendAck(
@@ -82,5 +163,16 @@ final class DefaultBusinessHandler implements BusinessHandler {
                     .setServerTimeMs(now))
             .build();
     return Stages.succeeded(done) ? CompletableFuture.completedFuture(ack) : done.thenApply(x -> ack);
+  }
+
+  private static void logSend(SendContext ctx, Send send, String msgId) {
+    if (log.isDebugEnabled()) {
+      // The W3C trace context rides in the headers to every delivery; the log line carries it too.
+      log.atDebug()
+          .addKeyValue("trace", send.getHeadersOrDefault("traceparent", ""))
+          .addKeyValue("user", ctx.identity().userId())
+          .addKeyValue("device", ctx.deviceId())
+          .log("send {} as {} to {}", send.getClientMsgId(), msgId, Engine.abbreviate(send.getTo()));
+    }
   }
 }

@@ -277,6 +277,10 @@ public final class Engine implements NoticeBus.Listener {
     return sends.handle(ctx, send);
   }
 
+  List<CompletionStage<Frame>> sendAll(SendContext ctx, List<Send> batch) {
+    return sends.handleAll(ctx, batch);
+  }
+
   // ---- delivery ----
 
   public CompletionStage<Push> push(String userId, Message message) {
@@ -326,9 +330,8 @@ public final class Engine implements NoticeBus.Listener {
    */
   CompletionStage<Inboxes.Appended> push(String userId, PendingPush push) {
     long accepted = System.nanoTime(); // where push latency starts (see EncodedFrame.acceptedNanos)
-    GatewayException tooLarge = checkDeliverable(push);
+    GatewayException tooLarge = refuseUndeliverable(push);
     if (tooLarge != null) {
-      config.events().pushRefused(tooLarge.code());
       return CompletableFuture.failedFuture(tooLarge);
     }
     CompletionStage<Inboxes.Appended> appending = inboxes.append(userId, push);
@@ -367,7 +370,6 @@ public final class Engine implements NoticeBus.Listener {
       return CompletableFuture.completedFuture(List.of());
     }
     long now = clock.millis();
-    long accepted = System.nanoTime();
     List<PendingPush> pending = new ArrayList<>(messages.size());
     for (Message m : messages) {
       PendingPush push = userPush(userId, msgIds.next(), now, m);
@@ -377,34 +379,67 @@ public final class Engine implements NoticeBus.Listener {
       }
       pending.add(push);
     }
-    return inboxes
-        .appendAllPending(userId, pending)
-        .whenComplete(
-            (all, err) -> {
-              if (err != null) {
-                config.events().pushRefused(GatewayException.from(err).code());
-              } else {
-                config.events().pushesStored(all.size());
-              }
-            })
+    return push(userId, pending)
         .thenApply(
             all -> {
               List<Push> pushes = new ArrayList<>(all.size());
-              boolean oneEpoch = true;
               for (int i = 0; i < all.size(); i++) {
-                Inboxes.Appended appended = all.get(i);
-                pushes.add(builtFrom(pending.get(i), appended));
-                oneEpoch &= appended.epoch().equals(all.get(0).epoch());
-              }
-              if (oneEpoch) {
-                deliverStored(userId, all, accepted);
-              } else {
-                for (Inboxes.Appended appended : all) {
-                  deliverStored(userId, List.of(appended), accepted);
-                }
+                pushes.add(builtFrom(pending.get(i), all.get(i)));
               }
               return pushes;
             });
+  }
+
+  /**
+   * Appends deliverable pushes ({@link #refuseUndeliverable}) to the user's inbox in one store
+   * round trip, with consecutive seqs, then delivers them together: a device gets them in one
+   * write. As {@link #push(String, PendingPush)}, a push may go to several users.
+   */
+  CompletionStage<List<Inboxes.Appended>> push(String userId, List<PendingPush> pending) {
+    long accepted = System.nanoTime();
+    CompletionStage<List<Inboxes.Appended>> appending = inboxes.appendAllPending(userId, pending);
+    if (Stages.succeeded(appending)) {
+      try {
+        storedAll(userId, Stages.value(appending), null, accepted);
+        return appending;
+      } catch (RuntimeException e) {
+        return Stages.failed(e);
+      }
+    }
+    return appending.handle((all, err) -> storedAll(userId, all, err, accepted));
+  }
+
+  private List<Inboxes.Appended> storedAll(
+      String userId, List<Inboxes.Appended> all, Throwable err, long acceptedNanos) {
+    if (err != null) {
+      config.events().pushRefused(GatewayException.from(err).code());
+      throw err instanceof CompletionException c ? c : new CompletionException(err);
+    }
+    config.events().pushesStored(all.size());
+    if (all.isEmpty()) {
+      return all;
+    }
+    boolean oneEpoch = true;
+    for (Inboxes.Appended appended : all) {
+      oneEpoch &= appended.epoch().equals(all.get(0).epoch());
+    }
+    if (oneEpoch) {
+      deliverStored(userId, all, acceptedNanos);
+    } else {
+      for (Inboxes.Appended appended : all) {
+        deliverStored(userId, List.of(appended), acceptedNanos);
+      }
+    }
+    return all;
+  }
+
+  /** The refusal of a push too large for the transports, counted as refused; null if it fits. */
+  GatewayException refuseUndeliverable(PendingPush push) {
+    GatewayException tooLarge = checkDeliverable(push);
+    if (tooLarge != null) {
+      config.events().pushRefused(tooLarge.code());
+    }
+    return tooLarge;
   }
 
   private void countStored(Inboxes.Appended appended, Throwable err) {

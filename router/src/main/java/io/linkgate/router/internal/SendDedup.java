@@ -67,23 +67,11 @@ final class SendDedup {
   /** The answer of the first call for this key; {@code attempt} runs only for the first. */
   CompletionStage<Frame> once(
       String userId, String clientMsgId, Supplier<CompletionStage<Frame>> attempt) {
-    int hash = keyHash(userId, clientMsgId);
-    AnswerRing stripe = stripes[hash & (stripes.length - 1)];
-    CompletionStage<Frame> earlier;
-    CompletableFuture<Frame> answer = null;
-    synchronized (stripe) {
-      long now = nanoTime.getAsLong();
-      earlier = stripe.answer(hash, userId, clientMsgId, now);
-      if (earlier == null) { // none, or past the window: a new send
-        answer = new CompletableFuture<>();
-        stripe.add(hash, userId, clientMsgId, now, answer);
-      }
-    }
+    CompletableFuture<Frame> mine = new CompletableFuture<>();
+    CompletionStage<Frame> earlier = claim(userId, clientMsgId, mine);
     if (earlier != null) {
-      events.dedupHit();
       return earlier;
     }
-    CompletableFuture<Frame> mine = answer;
     CompletionStage<Frame> attempted;
     try {
       attempted = attempt.get();
@@ -94,29 +82,51 @@ final class SendDedup {
     if (Stages.succeeded(attempted)) {
       // Answered already: settled here, without a stage to do it. Retries that came meanwhile
       // wait on mine, so it is completed all the same.
-      settle(stripe, hash, userId, clientMsgId, mine, Stages.value(attempted), null);
+      settle(userId, clientMsgId, mine, Stages.value(attempted), null);
     } else {
-      attempted.whenComplete((frame, err) -> settle(stripe, hash, userId, clientMsgId, mine, frame, err));
+      attempted.whenComplete((frame, err) -> settle(userId, clientMsgId, mine, frame, err));
     }
     return mine;
   }
 
-  /** Keeps or forgets the attempt's answer, then gives it to whoever waits on {@code inFlight}. */
-  private static void settle(
-      AnswerRing stripe,
-      int hash,
-      String userId,
-      String clientMsgId,
-      CompletableFuture<Frame> inFlight,
-      Frame frame,
-      Throwable err) {
+  /**
+   * Claims the key for a new attempt whose answer will complete {@code mine}: returns the earlier
+   * attempt's answer if the window has one (in flight or acked), else null, and then the key is
+   * in flight on {@code mine} until {@link #settle}, so that its retries wait on it. For callers
+   * that claim several sends before running any ({@link Sends#handleAll}).
+   */
+  CompletionStage<Frame> claim(String userId, String clientMsgId, CompletableFuture<Frame> mine) {
+    int hash = keyHash(userId, clientMsgId);
+    AnswerRing stripe = stripes[hash & (stripes.length - 1)];
+    CompletionStage<Frame> earlier;
     synchronized (stripe) {
-      stripe.settle(hash, userId, clientMsgId, inFlight, err == null ? frame : null);
+      long now = nanoTime.getAsLong();
+      earlier = stripe.answer(hash, userId, clientMsgId, now);
+      if (earlier == null) { // none, or past the window: a new send
+        stripe.add(hash, userId, clientMsgId, now, mine);
+      }
+    }
+    if (earlier != null) {
+      events.dedupHit();
+    }
+    return earlier;
+  }
+
+  /**
+   * Ends a claimed attempt: keeps its answer if it is a {@code SendAck} (else forgets the key, so a
+   * retry is judged afresh), then completes {@code mine} for whoever waits on it.
+   */
+  void settle(
+      String userId, String clientMsgId, CompletableFuture<Frame> mine, Frame frame, Throwable err) {
+    int hash = keyHash(userId, clientMsgId);
+    AnswerRing stripe = stripes[hash & (stripes.length - 1)];
+    synchronized (stripe) {
+      stripe.settle(hash, userId, clientMsgId, mine, err == null ? frame : null);
     }
     if (err != null) {
-      inFlight.completeExceptionally(err);
+      mine.completeExceptionally(err);
     } else {
-      inFlight.complete(frame);
+      mine.complete(frame);
     }
   }
 

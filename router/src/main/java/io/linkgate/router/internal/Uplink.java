@@ -5,9 +5,13 @@ import io.linkgate.api.auth.Identity;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Welcome;
+import io.linkgate.api.proto.Send;
+import io.linkgate.api.transport.FrameAnswers;
 import io.linkgate.api.transport.UplinkSession;
 import io.linkgate.router.Router;
 import io.linkgate.router.SendContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -93,6 +97,45 @@ final class Uplink implements UplinkSession, SendContext {
                 Frames.isUnknownKind(frame)
                     ? "unknown frame kind"
                     : "unexpected " + frame.getKindCase() + " frame on an uplink"));
+    }
+  }
+
+  /**
+   * As {@link #handle} for each frame, but a run of consecutive {@code Send}s goes to the router
+   * together ({@link Engine#sendAll}), which stores a batch to one recipient at once.
+   */
+  @Override
+  public CompletionStage<List<Frame>> handleAll(List<Frame> frames) {
+    List<CompletableFuture<Frame>> answers = new ArrayList<>(frames.size());
+    int i = 0;
+    while (i < frames.size()) {
+      int end = i + 1;
+      if (frames.get(i).getKindCase() == Frame.KindCase.SEND) {
+        while (end < frames.size() && frames.get(end).getKindCase() == Frame.KindCase.SEND) {
+          end++;
+        }
+      }
+      if (end - i == 1) {
+        answers.add(answerOf(frames.get(i)));
+      } else {
+        List<Send> sends = new ArrayList<>(end - i);
+        for (int j = i; j < end; j++) {
+          sends.add(frames.get(j).getSend());
+        }
+        for (CompletionStage<Frame> answer : engine.sendAll(this, sends)) {
+          answers.add(FrameAnswers.neverFailing(answer));
+        }
+      }
+      i = end;
+    }
+    return FrameAnswers.all(answers);
+  }
+
+  private CompletableFuture<Frame> answerOf(Frame frame) {
+    try {
+      return FrameAnswers.neverFailing(handle(frame));
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(FrameAnswers.orError(null, e));
     }
   }
 
