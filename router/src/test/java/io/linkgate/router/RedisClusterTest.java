@@ -15,6 +15,7 @@ import io.linkgate.api.FrameCodec;
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
+import io.linkgate.api.transport.FrameAnswers;
 import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.PushAck;
 import io.linkgate.api.proto.Subscribe;
@@ -367,8 +368,8 @@ class RedisClusterTest {
     connect(n2, "bob", "phone", 0, bob);
     List<Frame> batch =
         List.of(send("c-1", "user:bob", "one"), send("c-2", "user:bob", "two"), send("c-3", "user:bob", "three"));
-    List<Frame> first = join(Fixtures.uplink(n1, "alice", "phone").handleAll(batch));
-    List<Frame> retry = join(Fixtures.uplink(n2, "alice", "phone").handleAll(batch));
+    List<Frame> first = join(FrameAnswers.all(Fixtures.uplink(n1, "alice", "phone").handleAll(batch)));
+    List<Frame> retry = join(FrameAnswers.all(Fixtures.uplink(n2, "alice", "phone").handleAll(batch)));
     assertThat(first).as("first answers").allMatch(Frame::hasSendAck);
     assertThat(retry).extracting(f -> f.getSendAck().getMsgId())
         .containsExactlyElementsOf(first.stream().map(f -> f.getSendAck().getMsgId()).toList());

@@ -5,6 +5,7 @@ import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,7 +22,34 @@ public final class FrameAnswers {
 
   public static CompletableFuture<List<Frame>> each(
       List<Frame> frames, Function<Frame, CompletionStage<Frame>> handler) {
-    List<CompletableFuture<Frame>> pending = new ArrayList<>(frames.size());
+    return all(handleEach(frames, handler));
+  }
+
+  /**
+   * {@code session}'s stages for {@code frames} ({@link UplinkSession#handleAll}), one per frame
+   * whatever the session does: one that throws, or answers with another count of stages, broke its
+   * contract, and every frame gets a failed stage (its {@code Error}) instead.
+   */
+  public static List<CompletionStage<Frame>> of(UplinkSession session, List<Frame> frames) {
+    try {
+      List<CompletionStage<Frame>> stages = session.handleAll(frames);
+      if (stages.size() == frames.size()) {
+        return stages;
+      }
+      throw new IllegalStateException(
+          "the core answered " + frames.size() + " frames with " + stages.size() + " stages");
+    } catch (RuntimeException e) {
+      return Collections.nCopies(frames.size(), CompletableFuture.failedFuture(e));
+    }
+  }
+
+  /**
+   * {@code handler}'s stage for each frame, in order, all handed over before any completes; a
+   * handler that threw is that frame's failed stage, not the others'.
+   */
+  public static List<CompletionStage<Frame>> handleEach(
+      List<Frame> frames, Function<Frame, CompletionStage<Frame>> handler) {
+    List<CompletionStage<Frame>> stages = new ArrayList<>(frames.size());
     for (Frame frame : frames) {
       CompletionStage<Frame> stage;
       try {
@@ -29,20 +57,23 @@ public final class FrameAnswers {
       } catch (RuntimeException e) {
         stage = CompletableFuture.failedFuture(e);
       }
-      pending.add(neverFailing(stage));
+      stages.add(stage);
     }
-    return all(pending);
+    return stages;
   }
 
   /**
-   * The answers of {@code pending}, in order, once all are in. Each must never fail (see {@link
-   * #orError}). Answers are usually complete when handed back (an in-memory store): then the list
-   * is made at once, without allOf's tree of one relay future per frame.
+   * The answers of {@code stages}, in order, once all are in; a failed stage is its {@code Error}
+   * ({@link #orError}). Answers are usually complete when handed back (an in-memory store): then
+   * the list is made at once, without allOf's tree of one relay future per frame.
    */
-  public static CompletableFuture<List<Frame>> all(List<CompletableFuture<Frame>> pending) {
+  public static CompletableFuture<List<Frame>> all(List<? extends CompletionStage<Frame>> stages) {
+    List<CompletableFuture<Frame>> pending = new ArrayList<>(stages.size());
     boolean allDone = true;
-    for (CompletableFuture<Frame> p : pending) {
+    for (CompletionStage<Frame> stage : stages) {
+      CompletableFuture<Frame> p = neverFailing(stage);
       allDone &= p.isDone();
+      pending.add(p);
     }
     if (allDone) {
       return CompletableFuture.completedFuture(joined(pending));

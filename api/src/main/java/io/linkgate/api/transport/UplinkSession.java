@@ -22,14 +22,14 @@ public interface UplinkSession {
   CompletionStage<Frame> handle(Frame frame);
 
   /**
-   * Handles frames that arrived together (one tunnel POST's body), in order, as {@link #handle}
-   * would one by one: one answer per frame, in the same order, and the stage never fails. The core
-   * may do the work of several frames at once, so that a batch of sends to one recipient takes one
-   * store round trip rather than one each; a wrapper that only overrides {@link #handle} gets the
-   * frames through it.
+   * Handles frames that arrived together (a tunnel POST's body, a TCP read), in order, as {@link
+   * #handle} would one by one: one stage per frame, in the same order, each completing as that
+   * frame's answer does. The core may do the work of several frames at once, so that a batch of
+   * sends to one recipient takes one store round trip rather than one each; a wrapper that only
+   * overrides {@link #handle} gets the frames through it.
    */
-  default CompletionStage<List<Frame>> handleAll(List<Frame> frames) {
-    return FrameAnswers.each(frames, this::handle);
+  default List<CompletionStage<Frame>> handleAll(List<Frame> frames) {
+    return FrameAnswers.handleEach(frames, this::handle);
   }
 
   /** The connection is gone. Called at most once. */

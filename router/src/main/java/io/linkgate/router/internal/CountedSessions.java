@@ -44,7 +44,7 @@ final class CountedSessions {
     }
 
     @Override
-    public CompletionStage<List<Frame>> handleAll(List<Frame> frames) {
+    public List<CompletionStage<Frame>> handleAll(List<Frame> frames) {
       return session.handleAll(frames);
     }
 

@@ -105,8 +105,8 @@ final class Uplink implements UplinkSession, SendContext {
    * together ({@link Engine#sendAll}), which stores a batch to one recipient at once.
    */
   @Override
-  public CompletionStage<List<Frame>> handleAll(List<Frame> frames) {
-    List<CompletableFuture<Frame>> answers = new ArrayList<>(frames.size());
+  public List<CompletionStage<Frame>> handleAll(List<Frame> frames) {
+    List<CompletionStage<Frame>> answers = new ArrayList<>(frames.size());
     int i = 0;
     while (i < frames.size()) {
       int end = i + 1;
@@ -116,27 +116,17 @@ final class Uplink implements UplinkSession, SendContext {
         }
       }
       if (end - i == 1) {
-        answers.add(answerOf(frames.get(i)));
+        answers.addAll(FrameAnswers.handleEach(frames.subList(i, end), this::handle));
       } else {
         List<Send> sends = new ArrayList<>(end - i);
         for (int j = i; j < end; j++) {
           sends.add(frames.get(j).getSend());
         }
-        for (CompletionStage<Frame> answer : engine.sendAll(this, sends)) {
-          answers.add(FrameAnswers.neverFailing(answer));
-        }
+        answers.addAll(engine.sendAll(this, sends));
       }
       i = end;
     }
-    return FrameAnswers.all(answers);
-  }
-
-  private CompletableFuture<Frame> answerOf(Frame frame) {
-    try {
-      return FrameAnswers.neverFailing(handle(frame));
-    } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(FrameAnswers.orError(null, e));
-    }
+    return answers;
   }
 
   @Override

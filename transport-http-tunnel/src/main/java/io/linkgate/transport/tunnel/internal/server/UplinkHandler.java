@@ -4,7 +4,6 @@ import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.FrameAnswers;
 import io.linkgate.api.transport.UplinkSession;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.server.Request;
@@ -56,18 +55,7 @@ final class UplinkHandler implements Request.Handler {
       Frame welcome = Frame.newBuilder().setWelcome(session.welcome()).build();
       return CompletableFuture.completedFuture(new RequestBody.Frames(List.of(welcome), null));
     }
-    return session
-        .handleAll(body.frames())
-        .handle(
-            (answers, failure) ->
-                new RequestBody.Frames(
-                    failure == null ? answers : allFailed(body.frames().size(), failure),
-                    body.badFrame()))
-        .toCompletableFuture();
-  }
-
-  /** A core whose handleAll failed broke its contract; each frame still gets its one answer. */
-  private static List<Frame> allFailed(int frames, Throwable failure) {
-    return Collections.nCopies(frames, FrameAnswers.orError(null, failure));
+    return FrameAnswers.all(FrameAnswers.of(session, body.frames()))
+        .thenApply(all -> new RequestBody.Frames(all, body.badFrame()));
   }
 }
