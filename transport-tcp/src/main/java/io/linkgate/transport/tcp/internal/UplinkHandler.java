@@ -1,12 +1,11 @@
 package io.linkgate.transport.tcp.internal;
 
-import io.linkgate.api.Frames;
 import io.linkgate.api.GatewayException;
-import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.Hello;
 import io.linkgate.api.proto.Role;
 import io.linkgate.api.transport.ConnectionInfo;
+import io.linkgate.api.transport.FrameAnswers;
 import io.linkgate.api.transport.Limits;
 import io.linkgate.api.transport.SessionHandler;
 import io.linkgate.api.transport.TransportEvents;
@@ -14,6 +13,8 @@ import io.linkgate.api.transport.UplinkSession;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,12 @@ final class UplinkHandler extends ServerConnectionHandler {
 
   /** Frames read while {@code maxInFlight} were unanswered. */
   private final ArrayDeque<Frame> waiting = new ArrayDeque<>(0);
+
+  /**
+   * Frames of the read under way, handed to the core together when it completes ({@link
+   * UplinkSession#handleAll}): a client's pipelined sends to one user are stored in one go.
+   */
+  private List<Frame> batch = new ArrayList<>(0);
 
   private UplinkSession session;
   private ReadDeadline idle;
@@ -94,18 +101,58 @@ final class UplinkHandler extends ServerConnectionHandler {
         new ReadDeadline(
             ctx.executor(), limits.uplinkIdleTimeout().toNanos(), this::idleTimeoutReached);
     idle.start();
-    opened();
+    opened(); // frames that came behind the Hello: no read completes for them
+    submitBatch();
   }
 
   @Override
   protected void onFrame(Frame frame) {
     idle.touch();
-    if (answers.size() >= maxInFlight || !waiting.isEmpty()) {
+    if (answers.size() + batch.size() >= maxInFlight || !waiting.isEmpty()) {
+      submitBatch(); // ahead of the frames that wait: the order is the arrival order
       waiting.add(frame);
       updateReading();
       return;
     }
-    submit(frame);
+    batch.add(frame);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    submitBatch();
+    ctx.fireChannelReadComplete();
+  }
+
+  /** Hands the frames read so far to the core, each with its place in the answer order. */
+  private void submitBatch() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<Frame> frames = batch;
+    batch = new ArrayList<>(0);
+    if (frames.size() == 1) {
+      submit(frames.get(0));
+      return;
+    }
+    List<Answer> owed = new ArrayList<>(frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      Answer answer = new Answer();
+      owed.add(answer);
+      answers.add(answer);
+    }
+    updateReading();
+    List<CompletionStage<Frame>> stages = FrameAnswers.of(session, frames);
+    // Answers ready at once are written together, with one flush, once all are in place.
+    boolean outer = writing;
+    writing = true;
+    try {
+      for (int i = 0; i < owed.size(); i++) {
+        whenAnswered(stages.get(i), owed.get(i));
+      }
+    } finally {
+      writing = outer;
+    }
+    writeReadyAnswers();
   }
 
   private void submit(Frame frame) {
@@ -118,14 +165,11 @@ final class UplinkHandler extends ServerConnectionHandler {
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    stage.whenComplete(
-        (reply, t) -> {
-          Frame result =
-              t != null
-                  ? GatewayException.from(t).toFrame()
-                  : reply != null ? reply : Frames.error(ErrorCode.INTERNAL, "no answer");
-          onLoop(() -> answered(answer, result));
-        });
+    whenAnswered(stage, answer);
+  }
+
+  private void whenAnswered(CompletionStage<Frame> stage, Answer answer) {
+    stage.whenComplete((reply, t) -> onLoop(() -> answered(answer, FrameAnswers.orError(reply, t))));
   }
 
   private void answered(Answer answer, Frame frame) {
@@ -207,6 +251,9 @@ final class UplinkHandler extends ServerConnectionHandler {
   protected void closeWithError(Frame error) {
     if (closing) {
       return;
+    }
+    if (session != null) {
+      submitBatch(); // frames read before the bad one keep their answers, ahead of the error
     }
     closing = true;
     ctx.channel().config().setAutoRead(false);

@@ -35,6 +35,8 @@ final class TestCore implements SessionHandler {
   final List<Uplink> uplinkSessions = new CopyOnWriteArrayList<>();
   final BlockingQueue<Frame> downlinkFrames = new LinkedBlockingQueue<>();
   final AtomicInteger uplinkFramesHandled = new AtomicInteger();
+  /** The size of each group of frames an uplink was handed at once ({@code handleAll}). */
+  final List<Integer> uplinkBatches = new CopyOnWriteArrayList<>();
 
   /** Opens wait for this; a test may hold them back. */
   volatile CompletableFuture<Void> openGate = CompletableFuture.completedFuture(null);
@@ -162,6 +164,12 @@ final class TestCore implements SessionHandler {
     public CompletionStage<Frame> handle(Frame frame) {
       uplinkFramesHandled.incrementAndGet();
       return uplinkAnswers.apply(frame);
+    }
+
+    @Override
+    public List<CompletionStage<Frame>> handleAll(List<Frame> frames) {
+      uplinkBatches.add(frames.size());
+      return UplinkSession.super.handleAll(frames);
     }
 
     @Override

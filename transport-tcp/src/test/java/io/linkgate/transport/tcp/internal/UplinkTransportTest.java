@@ -106,6 +106,28 @@ class UplinkTransportTest {
   }
 
   @Test
+  void framesThatArriveInOneReadReachTheCoreTogetherAndAreAnsweredInOrder() throws Exception {
+    int port = start();
+    try (RawClient client = handshake(port)) {
+      List<Frame> requests = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        requests.add(send("m" + i));
+      }
+      requests.add(Frame.newBuilder().setPing(Ping.newBuilder().setNonce(5)).build());
+      client.sendRaw(FrameCodec.encodeAll(requests)); // one small write: one read on loopback
+      for (int i = 0; i < 6; i++) {
+        assertThat(client.read().getSendAck().getClientMsgId()).isEqualTo("m" + i);
+      }
+      assertThat(client.read().getPong().getNonce()).isEqualTo(5);
+      client.send(send("alone"));
+      assertThat(client.read().getSendAck().getClientMsgId()).isEqualTo("alone");
+    }
+    // The seven came as one group; the lone send went by itself (handle, not handleAll).
+    assertThat(core.uplinkBatches).containsExactly(7);
+    assertThat(core.uplinkFramesHandled).hasValue(8);
+  }
+
+  @Test
   void aFailedStageIsAnsweredWithItsErrorInItsPlace() throws Exception {
     core.uplinkAnswers =
         frame ->
