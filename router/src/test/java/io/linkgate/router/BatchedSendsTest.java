@@ -119,6 +119,26 @@ class BatchedSendsTest {
   }
 
   @Test
+  void aRunLongerThanTheMostOneAppendTakesIsStoredInOrderInPiecesOfThatMost() {
+    CountingStore store = new CountingStore(RouterStore.inMemory(100, 1000, Duration.ofMinutes(5)));
+    Router router = router(Fixtures.router().store(store));
+    RecordingChannel bob = device(router, "bob");
+    Frame[] sends = new Frame[40];
+    for (int i = 0; i < sends.length; i++) {
+      sends[i] = send("c" + i, "user:bob", "m" + i);
+    }
+
+    fromAlice(router, sends);
+
+    // 16 a piece (DefaultBusinessHandler.MAX_RUN): three senders' pieces fit a 64-push inbox
+    // together, so a device whose gap is filled while another's piece is being delivered finds it.
+    assertThat(store.appends)
+        .containsExactly("bob x16", "alice x16", "bob x16", "alice x16", "bob x8", "alice x8");
+    assertThat(bob.seqs()).hasSize(40).isSorted().doesNotHaveDuplicates();
+    assertThat(payloads(bob.pushes()).get(39)).isEqualTo("m39");
+  }
+
+  @Test
   void aBatchRetriedWholeGetsItsFirstAnswersAndStoresNothingMore() {
     Router router = router(Fixtures.router());
     RecordingChannel bob = device(router, "bob");

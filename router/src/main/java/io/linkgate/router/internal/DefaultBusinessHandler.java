@@ -32,6 +32,15 @@ final class DefaultBusinessHandler implements BusinessHandler {
   private static final String USER = "user:";
   private static final String ROOM = "room:";
 
+  /**
+   * The most sends stored in one append. A run's pushes are delivered after the whole run is in
+   * the inbox; if another sender's push to the same user is delivered first, the device's gap is
+   * filled from the inbox, which must still hold the run's first push. A run as long as the inbox
+   * (a 64-frame POST into a 64-push inbox) pushed its own start out before that fill, and the
+   * device was told RESYNC_REQUIRED; runs of 16 keep three concurrent runs within such an inbox.
+   */
+  static final int MAX_RUN = 16;
+
   private final Engine engine;
 
   DefaultBusinessHandler(Engine engine) {
@@ -68,9 +77,10 @@ final class DefaultBusinessHandler implements BusinessHandler {
   }
 
   /**
-   * As {@link #onSend} for each, but a run of consecutive sends to one user is stored with one
-   * append to the target's inbox and one to the sender's, and delivered in one go: the pushes keep
-   * the sends' order in both seq spaces. Sends to rooms, and runs of one, go one by one.
+   * As {@link #onSend} for each, but a run of consecutive sends to one user (up to {@link
+   * #MAX_RUN}) is stored with one append to the target's inbox and one to the sender's, and
+   * delivered in one go: the pushes keep the sends' order in both seq spaces. Sends to rooms, and
+   * runs of one, go one by one.
    */
   @Override
   public List<CompletionStage<Frame>> onSends(SendContext ctx, List<Send> sends) {
@@ -80,7 +90,7 @@ final class DefaultBusinessHandler implements BusinessHandler {
       String to = sends.get(i).getTo();
       int end = i + 1;
       if (to.startsWith(USER) && to.length() > USER.length()) {
-        while (end < sends.size() && sends.get(end).getTo().equals(to)) {
+        while (end < sends.size() && end - i < MAX_RUN && sends.get(end).getTo().equals(to)) {
           end++;
         }
       }
