@@ -20,6 +20,7 @@ import java.util.function.Function;
 public final class FrameAnswers {
   private FrameAnswers() {}
 
+  /** {@code handler}'s answers to {@code frames}, in order, once all are in. */
   public static CompletableFuture<List<Frame>> each(
       List<Frame> frames, Function<Frame, CompletionStage<Frame>> handler) {
     return all(handleEach(frames, handler));
@@ -44,8 +45,8 @@ public final class FrameAnswers {
   }
 
   /**
-   * {@code handler}'s stage for each frame, in order, all handed over before any completes; a
-   * handler that threw is that frame's failed stage, not the others'.
+   * {@code handler}'s stage for each frame, in order, each frame handed over without waiting for an
+   * earlier one's answer; a handler that threw is that frame's failed stage, not the others'.
    */
   public static List<CompletionStage<Frame>> handleEach(
       List<Frame> frames, Function<Frame, CompletionStage<Frame>> handler) {
