@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -130,12 +132,29 @@ class BatchedSendsTest {
 
     fromAlice(router, sends);
 
-    // 16 a piece (DefaultBusinessHandler.MAX_RUN): three senders' pieces fit a 64-push inbox
-    // together, so a device whose gap is filled while another's piece is being delivered finds it.
+    // 16 a piece (DefaultBusinessHandler.MAX_RUN): a few senders' pieces fit an inbox together,
+    // so a device whose gap is filled while another's piece is being delivered finds it.
     assertThat(store.appends)
         .containsExactly("bob x16", "alice x16", "bob x16", "alice x16", "bob x8", "alice x8");
     assertThat(bob.seqs()).hasSize(40).isSorted().doesNotHaveDuplicates();
     assertThat(payloads(bob.pushes()).get(39)).isEqualTo("m39");
+  }
+
+  @Test
+  void aSmallInboxTakesARunInPiecesOfAQuarterOfIt() {
+    CountingStore store = new CountingStore(RouterStore.inMemory(20, 1000, Duration.ofMinutes(5)));
+    Router router = router(Fixtures.router().store(store));
+    RecordingChannel bob = device(router, "bob");
+    Frame[] sends = new Frame[12];
+    for (int i = 0; i < sends.length; i++) {
+      sends[i] = send("c" + i, "user:bob", "m" + i);
+    }
+
+    fromAlice(router, sends);
+
+    assertThat(store.appends)
+        .containsExactly("bob x5", "alice x5", "bob x5", "alice x5", "bob x2", "alice x2");
+    assertThat(bob.seqs()).containsExactlyElementsOf(LongStream.rangeClosed(1, 12).boxed().toList());
   }
 
   @Test
@@ -334,6 +353,11 @@ class BatchedSendsTest {
         @Override
         public CompletionStage<Slice> readAfter(String userId, long afterSeq) {
           return in.readAfter(userId, afterSeq);
+        }
+
+        @Override
+        public OptionalInt capacity() {
+          return in.capacity();
         }
       };
     }

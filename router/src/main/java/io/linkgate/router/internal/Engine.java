@@ -91,7 +91,7 @@ public final class Engine implements NoticeBus.Listener {
             config.events(),
             config.businessHandler() != null
                 ? config.businessHandler()
-                : new DefaultBusinessHandler(this),
+                : new DefaultBusinessHandler(this, inboxes.capacity()),
             config.sendsPerSecond() > 0
                 ? new SendRateLimiter(config.sendsPerSecond(), config.sendBurst(), System::nanoTime)
                 : null);

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -91,6 +92,11 @@ final class InMemoryInboxes implements Inboxes {
   @Override
   public OptionalLong userCount() {
     return OptionalLong.of(users.estimatedSize());
+  }
+
+  @Override
+  public OptionalInt capacity() {
+    return OptionalInt.of(capacity);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.linkgate.api.EncodedFrame;
 import io.linkgate.api.proto.Push;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -77,6 +78,15 @@ public interface Inboxes {
    */
   default OptionalLong userCount() {
     return OptionalLong.empty();
+  }
+
+  /**
+   * The most pushes kept per user, if the store bounds them and knows the bound. The router stores
+   * a run of sends in pieces small beside it (see {@code DefaultBusinessHandler}); empty: pieces
+   * of the default size.
+   */
+  default OptionalInt capacity() {
+    return OptionalInt.empty();
   }
 
   /**

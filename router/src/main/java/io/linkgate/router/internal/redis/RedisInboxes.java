@@ -7,6 +7,7 @@ import io.linkgate.router.store.Inboxes;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -45,6 +46,11 @@ final class RedisInboxes implements Inboxes {
     this.capacityArg = Redis.decimal(redis.options().inboxCapacity());
     this.ttlArg = Redis.decimal(redis.options().inboxIdleTtl().toMillis());
     this.channelPrefixArg = Redis.utf8(redis.keys().nodeChannelPrefix());
+  }
+
+  @Override
+  public OptionalInt capacity() {
+    return OptionalInt.of(redis.options().inboxCapacity());
   }
 
   @Override
