@@ -293,12 +293,33 @@ class RedisClusterTest {
   }
 
   private Router nodeWithInboxesOf(int capacity) {
+    return node("n1", storeWithInboxesOf(capacity));
+  }
+
+  private RouterStore storeWithInboxesOf(int capacity) {
     RouterStore store =
         RedisRouterStore.builder(redis.uri()).inboxCapacity(capacity).nodeTtl(Duration.ofSeconds(1)).connect();
     open.add(store);
-    Router r = Fixtures.router().nodeId("n1").store(store).build();
-    open.add(r);
-    return r;
+    return store;
+  }
+
+  @Test
+  void aStoreTellsItsInboxBoundAndABatchIntoASmallInboxReachesTheDeviceWhole() {
+    RouterStore store = storeWithInboxesOf(8);
+    assertThat(store.inboxes().capacity()).hasValue(8); // pieces of 2 sends an append
+    Router n1 = node("n1", store);
+    RecordingChannel bob = new RecordingChannel();
+    connect(n1, "bob", "phone", 0, bob);
+    List<Frame> batch = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      batch.add(send("c-" + i, "user:bob", "m" + i));
+    }
+    List<Frame> answers = join(FrameAnswers.all(Fixtures.uplink(n1, "alice", "phone").handleAll(batch)));
+    assertThat(answers).as("answers").allMatch(Frame::hasSendAck);
+    await().atMost(Duration.ofSeconds(5)).until(() -> bob.seqs().size() == 6);
+    assertThat(bob.seqs()).containsExactlyElementsOf(range(1, 6));
+    assertThat(bob.pushes()).extracting(p -> p.getPayload().toStringUtf8())
+        .containsExactly("m1", "m2", "m3", "m4", "m5", "m6");
   }
 
   @Test
