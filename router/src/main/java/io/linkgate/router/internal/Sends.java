@@ -74,16 +74,7 @@ final class Sends {
               }
               return shared == null ? callHandler(ctx, send) : onceShared(user, ctx, send);
             });
-    if (Stages.succeeded(answered)) {
-      // Events that throw fail the stage, as they do from whenComplete, not the transport's call.
-      try {
-        reportAnswered(Stages.value(answered), start);
-      } catch (RuntimeException e) {
-        return Stages.failed(e);
-      }
-      return answered;
-    }
-    return answered.whenComplete((frame, err) -> reportAnswered(frame, start));
+    return reported(answered, start);
   }
 
   /**
@@ -140,9 +131,10 @@ final class Sends {
     return answers;
   }
 
-  /** As {@link #handle}'s reporting: in line when answered, else when the answer comes. */
+  /** Counts the send's answer: in line when answered, else when the answer comes. */
   private CompletionStage<Frame> reported(CompletionStage<Frame> answer, long start) {
     if (Stages.succeeded(answer)) {
+      // Events that throw fail the stage, as they do from whenComplete, not the transport's call.
       try {
         reportAnswered(Stages.value(answer), start);
       } catch (RuntimeException e) {
