@@ -12,10 +12,15 @@ import java.util.concurrent.CompletionStage;
  * or the ttl is a step of the tail. A {@link SlotIndex} finds a slot by its (user, client_msg_id)
  * and holds each key's hash, which the ring does not keep.
  *
+ * <p>A slot keeps its key as a {@link KeyFingerprint}, two longs, not as the key's strings: the
+ * ring holds no reference to what a request made, so a collection copies nothing of the window's
+ * but the futures of sends in flight (see {@link KeyFingerprint} for what holding strings cost).
+ *
  * <p>A kept {@code SendAck} is not kept as a frame: the ack the router's own handler makes echoes
  * the client_msg_id (the key) and carries a msg id from {@code msgIds} and a server time, so the
- * slot holds the msg id's number and the time, and a retry gets an equal frame made anew. An ack
- * in any other form (another msg id, another client_msg_id, unknown fields) is kept as it is.
+ * slot holds the msg id's number and the time, and a retry gets an equal frame made anew, with the
+ * retry's client_msg_id. An ack in any other form (another msg id, another client_msg_id, unknown
+ * fields) is kept as it is.
  *
  * <p>Not thread-safe: every call is made holding the ring's lock.
  */
@@ -28,6 +33,7 @@ final class AnswerRing {
   private final int capacity;
   private final long ttlNanos;
   private final Ids msgIds;
+  private final KeyFingerprint fingerprint;
 
   /**
    * Where each slot's probe chain starts, roughly ({@link SlotIndex#chainHint}): enough to take it
@@ -35,9 +41,10 @@ final class AnswerRing {
    * hash. (Making the hash again from the key's strings instead cost a cold read of them.)
    */
   private short[] chainHints;
-  /** Null where the slot's send failed and was forgotten: a hole until the tail passes it. */
-  private String[] userIds;
-  private String[] clientMsgIds;
+  /** The key's fingerprint, high half. */
+  private long[] keyHighs;
+  /** Its low half; 0 where the slot's send failed and was forgotten: a hole until the tail passes it. */
+  private long[] keyLows;
   private long[] arrivedNanos;
   /**
    * While in flight the attempt's future; once acked null (the msg id is {@link #msgNumbers}'), a
@@ -57,22 +64,27 @@ final class AnswerRing {
   /** Slots holding a send. */
   private int live;
 
-  AnswerRing(long capacity, long ttlNanos, Ids msgIds) {
+  AnswerRing(long capacity, long ttlNanos, Ids msgIds, KeyFingerprint fingerprint) {
     this.capacity = (int) Math.min(capacity, MAX_SLOTS);
     this.ttlNanos = ttlNanos;
     this.msgIds = msgIds;
+    this.fingerprint = fingerprint;
     resize(Math.min(this.capacity, FIRST_SLOTS));
   }
 
   /**
    * The answer of a send of this key that arrived within the ttl (waiting for it while in flight),
    * or null. Drops the sends past the ttl first.
+   *
+   * @param high the key's fingerprint, high half ({@link KeyFingerprint#high})
+   * @param low its low half
+   * @param clientMsgId the key's client id, which a kept ack is made with
    */
-  CompletionStage<Frame> answer(int hash, String userId, String clientMsgId, long now) {
-    while (used > 0 && (userIds[tail] == null || now - arrivedNanos[tail] >= ttlNanos)) {
+  CompletionStage<Frame> answer(int hash, long high, long low, String clientMsgId, long now) {
+    while (used > 0 && (keyLows[tail] == 0 || now - arrivedNanos[tail] >= ttlNanos)) {
       dropTail();
     }
-    int slot = find(hash, userId, clientMsgId);
+    int slot = find(hash, high, low);
     if (slot < 0) {
       return null;
     }
@@ -86,12 +98,12 @@ final class AnswerRing {
       CompletableFuture<Frame> f = (CompletableFuture<Frame>) inFlight;
       return f.minimalCompletionStage();
     }
-    return CompletableFuture.completedStage(answer instanceof Frame f ? f : ack(slot, (String) answer));
+    return CompletableFuture.completedStage(answer instanceof Frame f ? f : ack(slot, (String) answer, clientMsgId));
   }
 
   /** Takes in a new send, dropping the oldest if the ring is at its capacity. */
-  void add(int hash, String userId, String clientMsgId, long now, CompletableFuture<Frame> inFlight) {
-    if (used == userIds.length) {
+  void add(int hash, long high, long low, long now, CompletableFuture<Frame> inFlight) {
+    if (used == keyLows.length) {
       if (used < capacity) {
         resize((int) Math.min(capacity, 2L * used));
       } else {
@@ -100,8 +112,8 @@ final class AnswerRing {
     }
     int slot = slot(used);
     chainHints[slot] = SlotIndex.chainHint(hash);
-    userIds[slot] = userId;
-    clientMsgIds[slot] = clientMsgId;
+    keyHighs[slot] = high;
+    keyLows[slot] = low;
     arrivedNanos[slot] = now;
     answers[slot] = inFlight;
     index.add(hash, slot);
@@ -118,7 +130,10 @@ final class AnswerRing {
       int hash, String userId, String clientMsgId, CompletableFuture<Frame> inFlight, Frame frame) {
     // Only its own send's slot holds the future: the last one added, as a rule, if the attempt
     // answered at once, and then no lookup is needed.
-    int slot = answers[lastAdded] == inFlight ? lastAdded : find(hash, userId, clientMsgId);
+    int slot =
+        answers[lastAdded] == inFlight
+            ? lastAdded
+            : find(hash, fingerprint.high(userId, clientMsgId), fingerprint.low(userId, clientMsgId));
     if (slot < 0 || answers[slot] != inFlight) {
       return;
     }
@@ -145,30 +160,27 @@ final class AnswerRing {
   }
 
   /** The ack kept in short form in {@code slot}; {@code msgId} null: it is {@link #msgNumbers}'. */
-  private Frame ack(int slot, String msgId) {
+  private Frame ack(int slot, String msgId, String clientMsgId) {
     return Frame.newBuilder()
         .setSendAck(
             SendAck.newBuilder()
-                .setClientMsgId(clientMsgIds[slot])
+                .setClientMsgId(clientMsgId)
                 .setMsgId(msgId != null ? msgId : msgIds.idOf(msgNumbers[slot]))
                 .setServerTimeMs(serverTimesMs[slot]))
         .build();
   }
 
-  private int find(int hash, String userId, String clientMsgId) {
+  private int find(int hash, long high, long low) {
     for (int p = index.first(hash); ; p = index.next(p)) {
       int slot = index.slotAt(p);
-      if (slot < 0
-          || index.hashAt(p) == hash
-              && clientMsgIds[slot].equals(clientMsgId)
-              && userIds[slot].equals(userId)) {
+      if (slot < 0 || index.hashAt(p) == hash && keyLows[slot] == low && keyHighs[slot] == high) {
         return slot;
       }
     }
   }
 
   private void dropTail() {
-    if (userIds[tail] != null) {
+    if (keyLows[tail] != 0) {
       forget(tail);
     }
     tail = slot(1);
@@ -178,8 +190,7 @@ final class AnswerRing {
   /** Makes {@code slot} a hole: out of the index, its objects let go. */
   private void forget(int slot) {
     index.remove(chainHints[slot], slot);
-    userIds[slot] = null;
-    clientMsgIds[slot] = null;
+    keyLows[slot] = 0;
     answers[slot] = null;
     live--;
   }
@@ -187,17 +198,17 @@ final class AnswerRing {
   /** The slot {@code k} places after the tail. */
   private int slot(int k) {
     int s = tail + k;
-    return s < userIds.length ? s : s - userIds.length;
+    return s < keyLows.length ? s : s - keyLows.length;
   }
 
   /** Moves the ring to arrays of {@code slots}, its tail to slot 0, and indexes it anew. */
   private void resize(int slots) {
-    boolean first = userIds == null;
+    boolean first = keyLows == null;
     // The hashes are in the index only: the new one takes them from the old, slots renumbered.
-    index = first ? new SlotIndex(slots) : index.renumbered(slots, tail, userIds.length);
+    index = first ? new SlotIndex(slots) : index.renumbered(slots, tail, keyLows.length);
     chainHints = first ? new short[slots] : unroll(chainHints, new short[slots]);
-    userIds = first ? new String[slots] : unroll(userIds, new String[slots]);
-    clientMsgIds = first ? new String[slots] : unroll(clientMsgIds, new String[slots]);
+    keyHighs = first ? new long[slots] : unroll(keyHighs, new long[slots]);
+    keyLows = first ? new long[slots] : unroll(keyLows, new long[slots]);
     arrivedNanos = first ? new long[slots] : unroll(arrivedNanos, new long[slots]);
     answers = first ? new Object[slots] : unroll(answers, new Object[slots]);
     msgNumbers = first ? new long[slots] : unroll(msgNumbers, new long[slots]);

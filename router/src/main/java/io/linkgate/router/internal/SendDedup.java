@@ -27,10 +27,11 @@ import java.util.function.Supplier;
  * window's oldest: an answer is kept for about the latest {@code capacity} sends, never fewer than
  * its stripe's share. A small capacity is one stripe, exactly oldest out first.
  *
- * <p>A kept answer is a ring slot of a few numbers and references, about 60 bytes with its index
- * besides the key's strings; a map entry, key, queue slot, future and ack frame for each took about
- * 280 ({@code SendDedupFootprint} in the tests measures it). Only an attempt in flight has a future,
- * for its retries to wait on.
+ * <p>A kept answer is a ring slot of a few numbers (the key's {@link KeyFingerprint}, not its
+ * strings): 109 bytes a kept answer with its index and the ring's room to grow, all told; with the
+ * key's strings kept instead it was 101 besides the strings themselves, and a map entry, key, queue
+ * slot, future and ack frame for each took about 280 ({@code SendDedupFootprint} in the tests
+ * measures it). Only an attempt in flight has a future, for its retries to wait on.
  */
 final class SendDedup {
   static final int MAX_STRIPES = 16;
@@ -38,6 +39,7 @@ final class SendDedup {
   static final long MIN_STRIPE_CAPACITY = 1024;
 
   private final AnswerRing[] stripes;
+  private final KeyFingerprint fingerprint;
   private final LongSupplier nanoTime;
   private volatile RouterEvents events = RouterEvents.NONE;
 
@@ -49,13 +51,19 @@ final class SendDedup {
    *     as the id's number
    */
   SendDedup(long capacity, Duration ttl, LongSupplier nanoTime, Ids msgIds) {
+    this(capacity, ttl, nanoTime, msgIds, KeyFingerprint.random());
+  }
+
+  SendDedup(long capacity, Duration ttl, LongSupplier nanoTime, Ids msgIds, KeyFingerprint fingerprint) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("capacity must be positive");
     }
     int n = Integer.highestOneBit((int) Math.max(1, Math.min(MAX_STRIPES, capacity / MIN_STRIPE_CAPACITY)));
     this.stripes = new AnswerRing[n];
+    this.fingerprint = fingerprint;
     for (int i = 0; i < n; i++) {
-      stripes[i] = new AnswerRing(capacity / n + (i < capacity % n ? 1 : 0), ttl.toNanos(), msgIds);
+      stripes[i] =
+          new AnswerRing(capacity / n + (i < capacity % n ? 1 : 0), ttl.toNanos(), msgIds, fingerprint);
     }
     this.nanoTime = nanoTime;
   }
@@ -98,12 +106,14 @@ final class SendDedup {
   CompletionStage<Frame> claim(String userId, String clientMsgId, CompletableFuture<Frame> mine) {
     int hash = keyHash(userId, clientMsgId);
     AnswerRing stripe = stripes[hash & (stripes.length - 1)];
+    long high = fingerprint.high(userId, clientMsgId); // outside the lock: a pass over the strings
+    long low = fingerprint.low(userId, clientMsgId);
     CompletionStage<Frame> earlier;
     synchronized (stripe) {
       long now = nanoTime.getAsLong();
-      earlier = stripe.answer(hash, userId, clientMsgId, now);
+      earlier = stripe.answer(hash, high, low, clientMsgId, now);
       if (earlier == null) { // none, or past the window: a new send
-        stripe.add(hash, userId, clientMsgId, now, mine);
+        stripe.add(hash, high, low, now, mine);
       }
     }
     if (earlier != null) {

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
  * Not a test: prints the heap a full dedup window retains per remembered answer. Run by hand (see
  * the class comment of {@link SendDedup}); a number measured this way is too noisy for an assertion.
  *
- * <p>Keys and user ids are made before the first reading, so the figure is the window's own
- * structures plus the answer it keeps, not the client's id strings (which it also keeps alive).
+ * <p>Keys and user ids are made before the first reading and kept to the end, so the figure is
+ * the window's own structures plus the answer it keeps (the window keeps no key strings alive).
  */
 final class SendDedupFootprint {
   private static final int ANSWERS = 100_000;

@@ -7,6 +7,7 @@ import io.linkgate.api.proto.ErrorCode;
 import io.linkgate.api.proto.Frame;
 import io.linkgate.api.proto.SendAck;
 import com.google.protobuf.UnknownFieldSet;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,30 @@ class SendDedupTest {
     assertThat(attempts).hasValue(1);
     answer(dedup, "bob", "c1");
     assertThat(attempts).as("the key is the user and the id").hasValue(2);
+  }
+
+  @Test
+  void aKeptAnswerHoldsNoReferenceToItsKeysStrings() throws InterruptedException {
+    // A window that kept them kept the latest sends' id strings alive: each young collection
+    // copied them (KeyFingerprint).
+    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos, msgIds);
+    List<WeakReference<String>> keyStrings = answerWithFreshStrings(dedup, "alice", "c1");
+    for (int i = 0; i < 50 && keyStrings.stream().anyMatch(r -> r.get() != null); i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(keyStrings).allSatisfy(r -> assertThat(r.get()).isNull());
+    Frame retry = answer(dedup, "alice", "c1");
+    assertThat(attempts).as("still answered from the window").hasValue(1);
+    assertThat(retry.getSendAck().getClientMsgId()).isEqualTo("c1");
+  }
+
+  /** Answers a send keyed by new strings equal to these; weak references to them. */
+  private List<WeakReference<String>> answerWithFreshStrings(SendDedup dedup, String user, String id) {
+    String freshUser = new String(user.toCharArray());
+    String freshId = new String(id.toCharArray());
+    answer(dedup, freshUser, freshId);
+    return List.of(new WeakReference<>(freshUser), new WeakReference<>(freshId));
   }
 
   @Test
