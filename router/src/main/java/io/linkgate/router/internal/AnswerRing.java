@@ -19,8 +19,10 @@ import java.util.concurrent.CompletionStage;
  * <p>A kept {@code SendAck} is not kept as a frame: the ack the router's own handler makes echoes
  * the client_msg_id (the key) and carries a msg id from {@code msgIds} and a server time, so the
  * slot holds the msg id's number and the time, and a retry gets an equal frame made anew, with the
- * retry's client_msg_id. An ack in any other form (another msg id, another client_msg_id, unknown
- * fields) is kept as it is.
+ * retry's client_msg_id. A business handler's own msg ids are kept as numbers too where they are a
+ * decimal number (snowflake ids) or a prefix and a base-36 counter (the prefix one object for the
+ * slots that share it); other msg ids as strings. An ack in any other form (another
+ * client_msg_id, unknown fields) is kept as it is.
  *
  * <p>Not thread-safe: every call is made holding the ring's lock.
  */
@@ -29,6 +31,22 @@ final class AnswerRing {
   static final int MAX_SLOTS = 1 << 29;
   /** A ring grows to its capacity as sends arrive: a large window little used costs little. */
   private static final int FIRST_SLOTS = 64;
+  /**
+   * In {@link #answers}: the ack's msg id is a decimal number, in {@link #msgNumbers}. A business
+   * handler's own msg ids are often such (snowflake ids), and kept as strings they were the
+   * window's only objects of its own: each young collection copied the latest 100,000.
+   */
+  private static final Object DECIMAL_MSG_ID = new Object();
+  /** The most digits a decimal msg id kept as a number has: any of them fits a long. */
+  private static final int MAX_DECIMAL_DIGITS = 18;
+  /** The most base-36 digits of a counter kept as a number: any of them fits a long. */
+  private static final int MAX_COUNTER_DIGITS = 12;
+
+  /**
+   * In {@link #answers}: the ack's msg id is this prefix and a base-36 counter, in {@link
+   * #msgNumbers}; one object for every slot whose id has the prefix (a generator's node part).
+   */
+  private record MsgIdPrefix(String text) {}
 
   private final int capacity;
   private final long ttlNanos;
@@ -47,13 +65,16 @@ final class AnswerRing {
   private long[] keyLows;
   private long[] arrivedNanos;
   /**
-   * While in flight the attempt's future; once acked null (the msg id is {@link #msgNumbers}'), a
-   * msg id string (not one of {@code msgIds}) or the ack frame itself (not in the usual form).
+   * While in flight the attempt's future; once acked null (the msg id is {@link #msgNumbers}'),
+   * {@link #DECIMAL_MSG_ID}, a {@link MsgIdPrefix}, a msg id string (of another form) or the ack
+   * frame itself (not in the usual form).
    */
   private Object[] answers;
   private long[] msgNumbers;
   private long[] serverTimesMs;
   private SlotIndex index;
+  /** The prefix of the latest msg id kept as a prefix and a counter. */
+  private MsgIdPrefix lastPrefix = new MsgIdPrefix("");
 
   /** The slot the latest send took, where its attempt is settled as a rule. */
   private int lastAdded;
@@ -98,7 +119,18 @@ final class AnswerRing {
       CompletableFuture<Frame> f = (CompletableFuture<Frame>) inFlight;
       return f.minimalCompletionStage();
     }
-    return CompletableFuture.completedStage(answer instanceof Frame f ? f : ack(slot, (String) answer, clientMsgId));
+    if (answer instanceof Frame f) {
+      return CompletableFuture.completedStage(f);
+    }
+    String msgId =
+        answer == null
+            ? msgIds.idOf(msgNumbers[slot])
+            : answer == DECIMAL_MSG_ID
+                ? Long.toString(msgNumbers[slot])
+                : answer instanceof MsgIdPrefix p
+                    ? p.text() + Long.toString(msgNumbers[slot], 36)
+                    : (String) answer;
+    return CompletableFuture.completedStage(ack(slot, msgId, clientMsgId));
   }
 
   /** Takes in a new send, dropping the oldest if the ring is at its capacity. */
@@ -145,8 +177,17 @@ final class AnswerRing {
     if (frame.getUnknownFields().isEmpty()
         && ack.getUnknownFields().isEmpty()
         && ack.getClientMsgId().equals(clientMsgId)) {
-      long n = msgIds.numberOf(ack.getMsgId());
-      answers[slot] = n < 0 ? ack.getMsgId() : null;
+      String msgId = ack.getMsgId();
+      long n = msgIds.numberOf(msgId);
+      if (n >= 0) {
+        answers[slot] = null;
+      } else if ((n = decimal(msgId)) >= 0) {
+        answers[slot] = DECIMAL_MSG_ID;
+      } else {
+        int counter = counterStart(msgId);
+        n = counter < 0 ? -1 : counter(msgId, counter);
+        answers[slot] = n < 0 ? msgId : prefix(msgId, counter);
+      }
       msgNumbers[slot] = n;
       serverTimesMs[slot] = ack.getServerTimeMs();
     } else {
@@ -159,15 +200,67 @@ final class AnswerRing {
     return live;
   }
 
-  /** The ack kept in short form in {@code slot}; {@code msgId} null: it is {@link #msgNumbers}'. */
+  /** The ack kept in short form in {@code slot}. */
   private Frame ack(int slot, String msgId, String clientMsgId) {
     return Frame.newBuilder()
         .setSendAck(
             SendAck.newBuilder()
                 .setClientMsgId(clientMsgId)
-                .setMsgId(msgId != null ? msgId : msgIds.idOf(msgNumbers[slot]))
+                .setMsgId(msgId)
                 .setServerTimeMs(serverTimesMs[slot]))
         .build();
+  }
+
+  /**
+   * The value of {@code id} if it is a decimal number written as {@link Long#toString} writes it
+   * (no sign, no leading zero) in at most {@link #MAX_DECIMAL_DIGITS} digits, else -1: such an id
+   * comes back from its value as the very same string.
+   */
+  static long decimal(String id) {
+    int n = id.length();
+    if (n < 1 || n > MAX_DECIMAL_DIGITS || n > 1 && id.charAt(0) == '0') {
+      return -1;
+    }
+    long value = 0;
+    for (int i = 0; i < n; i++) {
+      char c = id.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  /**
+   * Where the base-36 counter that ends {@code id} starts (after its last character that is not a
+   * digit or lower-case letter), or -1 if it has none of at most {@link #MAX_COUNTER_DIGITS} digits
+   * written as {@link Long#toString(long, int)} writes it (no leading zero).
+   */
+  static int counterStart(String id) {
+    int start = id.length();
+    while (start > 0 && isBase36(id.charAt(start - 1))) {
+      start--;
+    }
+    int digits = id.length() - start;
+    return digits < 1 || digits > MAX_COUNTER_DIGITS || digits > 1 && id.charAt(start) == '0' ? -1 : start;
+  }
+
+  private static boolean isBase36(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'z';
+  }
+
+  private static long counter(String id, int start) {
+    return Long.parseLong(id, start, id.length(), 36);
+  }
+
+  /** The prefix {@code id} has before {@code counterStart}: the latest one if they are equal. */
+  private MsgIdPrefix prefix(String id, int counterStart) {
+    String last = lastPrefix.text();
+    if (last.length() != counterStart || !id.startsWith(last)) {
+      lastPrefix = new MsgIdPrefix(id.substring(0, counterStart));
+    }
+    return lastPrefix;
   }
 
   private int find(int hash, long high, long low) {

@@ -70,6 +70,32 @@ class SendDedupTest {
     assertThat(retry.getSendAck().getClientMsgId()).isEqualTo("c1");
   }
 
+  @Test
+  void theHandlersOwnMsgIdsOfUsualFormsAreKeptAsNumbersNotStrings() throws InterruptedException {
+    SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos, msgIds);
+    List<WeakReference<String>> kept =
+        List.of(
+            answerWithFreshMsgId(dedup, "c1", "1234567890123"),
+            answerWithFreshMsgId(dedup, "c2", "app-node3-k2x1"), // a prefix and a counter
+            answerWithFreshMsgId(dedup, "c3", "app-node3-k2x2"));
+    for (int i = 0; i < 50 && kept.stream().anyMatch(r -> r.get() != null); i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(kept).allSatisfy(r -> assertThat(r.get()).isNull());
+    assertThat(answer(dedup, "alice", "c1").getSendAck().getMsgId()).isEqualTo("1234567890123");
+    assertThat(answer(dedup, "alice", "c2").getSendAck().getMsgId()).isEqualTo("app-node3-k2x1");
+    assertThat(answer(dedup, "alice", "c3").getSendAck().getMsgId()).isEqualTo("app-node3-k2x2");
+    assertThat(attempts).hasValue(0);
+  }
+
+  /** Acks alice's send {@code id} with a new string equal to {@code msgId}; a weak reference to it. */
+  private WeakReference<String> answerWithFreshMsgId(SendDedup dedup, String id, String msgId) {
+    String fresh = new String(msgId.toCharArray());
+    dedup.once("alice", id, () -> CompletableFuture.completedFuture(sendAck(id, fresh, 1)));
+    return new WeakReference<>(fresh);
+  }
+
   /** Answers a send keyed by new strings equal to these; weak references to them. */
   private List<WeakReference<String>> answerWithFreshStrings(SendDedup dedup, String user, String id) {
     String freshUser = new String(user.toCharArray());
@@ -225,7 +251,21 @@ class SendDedupTest {
             .setUnknownFields(UnknownFieldSet.newBuilder()
                 .addField(99, UnknownFieldSet.Field.newBuilder().addVarint(1).build())
                 .build())
-            .build()); // a field this router does not know
+            .build(), // a field this router does not know
+        sendAck("c7", "0", 10), // msg ids a handler's own generator made: decimal numbers...
+        sendAck("c8", "987654321098765432", 11),
+        sendAck("c9", "0123", 12), // ...and ones that only look like numbers
+        sendAck("c10", "9876543210987654321", 13),
+        sendAck("c11", "-5", 14),
+        sendAck("c12", "+5", 15),
+        sendAck("c13", "12a", 16),
+        sendAck("c14", "gen-7-1z", 17), // a generator's prefix and a base-36 counter...
+        sendAck("c15", "gen-7-20", 18),
+        sendAck("c16", "gen-8-1z", 19),
+        sendAck("c17", "gen-7-01z", 20), // ...and ids that only look like one
+        sendAck("c18", "gen-7-1Z", 21),
+        sendAck("c19", "550e8400-e29b-41d4-a716-446655440000", 22),
+        sendAck("c20", "gen-7-" + "z".repeat(13), 23));
     for (int i = 0; i < acks.size(); i++) {
       String id = "c" + (i + 1);
       dedup.once("alice", id, answering(acks.get(i)));
