@@ -1,19 +1,22 @@
 package io.linkgate.router.internal;
 
-import io.linkgate.api.FrameCodec;
 import java.nio.ByteBuffer;
 
 /**
  * One user's held frames, oldest first, as one byte stream over blocks of a {@link SlabPool}: each
- * entry is a frame exactly as it goes on the wire (varint32 length, then the body), so an entry
- * needs no bookkeeping of its own and a push adds no object to the heap. The stream starts {@code
+ * entry is a frame exactly as it goes on the wire (varint32 length, then the body), so a push adds
+ * no object to the heap. The stream starts {@code
  * head} bytes into the first block; blocks are taken as it grows at the end and given back as
- * entries are dropped at the front.
+ * entries are dropped at the front. Each entry's length is also kept in a small table beside it,
+ * so that dropping the oldest (every push into a full inbox) does not read the oldest bytes, which
+ * were written a whole inbox ago and are out of the cache: reading its length prefix there was
+ * 5.7% of the tunnel uplink's selector threads at 16 sends a POST.
  *
  * <p>Not thread-safe: the owning inbox guards it.
  */
 final class FrameRing {
   private static final int[] NO_BLOCKS = new int[0];
+  private static final int[] NO_LENGTHS = new int[0];
   private static final int NONE = -1;
 
   private final SlabPool pool;
@@ -29,6 +32,12 @@ final class FrameRing {
   /** Bytes held, from {@code head} on. */
   private int used;
   private int count;
+  /**
+   * The entries' lengths (prefix included), oldest at {@code firstLength}, as a circular table
+   * whose length is a power of two (0, then 8, doubling): 4 bytes an entry held.
+   */
+  private int[] lengths = NO_LENGTHS;
+  private int firstLength;
   /**
    * A block the front gave up, kept for the end's next growth, or {@link #NONE}. Once an inbox is
    * full each push drops about as many bytes as it adds, and without it a block went back to the
@@ -66,6 +75,10 @@ final class FrameRing {
       addBlock(takeBlock());
     }
     copy(end, frame, 0, frame.length, true);
+    if (count == lengths.length) {
+      growLengths();
+    }
+    lengths[(firstLength + count) & (lengths.length - 1)] = frame.length;
     used += frame.length;
     count++;
   }
@@ -75,7 +88,8 @@ final class FrameRing {
     if (count == 0) {
       throw new IllegalStateException("empty");
     }
-    int length = entryLength(head);
+    int length = lengths[firstLength];
+    firstLength = (firstLength + 1) & (lengths.length - 1);
     count--;
     if (count == 0) {
       clear();
@@ -100,7 +114,7 @@ final class FrameRing {
     byte[][] out = new byte[Math.max(0, count - from)][];
     int pos = head;
     for (int i = 0; i < count; i++) {
-      int length = entryLength(pos);
+      int length = lengths[(firstLength + i) & (lengths.length - 1)];
       if (i >= from) {
         byte[] entry = new byte[length];
         copy(pos, entry, 0, length, false);
@@ -121,6 +135,8 @@ final class FrameRing {
       spare = NONE;
     }
     blocks = NO_BLOCKS;
+    lengths = NO_LENGTHS;
+    firstLength = 0;
     first = 0;
     blockCount = 0;
     head = 0;
@@ -128,22 +144,13 @@ final class FrameRing {
     count = 0;
   }
 
-  /** Length prefix plus body of the entry at stream position {@code pos}. */
-  private int entryLength(int pos) {
-    int body = 0;
-    for (int i = 0; i < FrameCodec.MAX_HEADER_BYTES; i++) {
-      byte b = byteAt(pos + i);
-      body |= (b & 0x7f) << (7 * i);
-      if (b >= 0) {
-        return i + 1 + body;
-      }
+  private void growLengths() {
+    int[] grown = new int[Math.max(8, lengths.length * 2)];
+    for (int i = 0; i < count; i++) {
+      grown[i] = lengths[(firstLength + i) & (lengths.length - 1)];
     }
-    throw new IllegalStateException("corrupt inbox entry at " + pos);
-  }
-
-  private byte byteAt(int pos) {
-    int block = blockAt(pos);
-    return pool.slab(block).get(pool.offset(block) + (pos & (pool.blockBytes - 1)));
+    lengths = grown;
+    firstLength = 0;
   }
 
   private int blockAt(int pos) {
