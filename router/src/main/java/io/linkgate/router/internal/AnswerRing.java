@@ -97,7 +97,7 @@ final class AnswerRing {
    * The answer of a send of this key that arrived within the ttl (waiting for it while in flight),
    * or null. Drops the sends past the ttl first.
    *
-   * @param high the key's fingerprint, high half ({@link KeyFingerprint#high})
+   * @param high the key's fingerprint, high half ({@link KeyFingerprint#of})
    * @param low its low half
    * @param clientMsgId the key's client id, which a kept ack is made with
    */
@@ -162,10 +162,12 @@ final class AnswerRing {
       int hash, String userId, String clientMsgId, CompletableFuture<Frame> inFlight, Frame frame) {
     // Only its own send's slot holds the future: the last one added, as a rule, if the attempt
     // answered at once, and then no lookup is needed.
-    int slot =
-        answers[lastAdded] == inFlight
-            ? lastAdded
-            : find(hash, fingerprint.high(userId, clientMsgId), fingerprint.low(userId, clientMsgId));
+    int slot = lastAdded;
+    if (answers[slot] != inFlight) {
+      long[] key = new long[2];
+      fingerprint.of(userId, clientMsgId, key);
+      slot = find(hash, key[0], key[1]);
+    }
     if (slot < 0 || answers[slot] != inFlight) {
       return;
     }

@@ -106,14 +106,14 @@ final class SendDedup {
   CompletionStage<Frame> claim(String userId, String clientMsgId, CompletableFuture<Frame> mine) {
     int hash = keyHash(userId, clientMsgId);
     AnswerRing stripe = stripes[hash & (stripes.length - 1)];
-    long high = fingerprint.high(userId, clientMsgId); // outside the lock: a pass over the strings
-    long low = fingerprint.low(userId, clientMsgId);
+    long[] key = new long[2]; // made outside the lock: a pass over the strings
+    fingerprint.of(userId, clientMsgId, key);
     CompletionStage<Frame> earlier;
     synchronized (stripe) {
       long now = nanoTime.getAsLong();
-      earlier = stripe.answer(hash, high, low, clientMsgId, now);
+      earlier = stripe.answer(hash, key[0], key[1], clientMsgId, now);
       if (earlier == null) { // none, or past the window: a new send
-        stripe.add(hash, high, low, now, mine);
+        stripe.add(hash, key[0], key[1], now, mine);
       }
     }
     if (earlier != null) {

@@ -11,7 +11,35 @@ class KeyFingerprintTest {
 
   /** Both halves of the key's fingerprint, as one string to compare. */
   private String of(String user, String clientId) {
-    return fingerprint.high(user, clientId) + "/" + fingerprint.low(user, clientId);
+    long[] out = halves(fingerprint, user, clientId);
+    return out[0] + "/" + out[1];
+  }
+
+  private static long[] halves(KeyFingerprint f, String user, String clientId) {
+    long[] out = new long[2];
+    f.of(user, clientId, out);
+    return out;
+  }
+
+  @Test
+  void itIsSipHash24With128BitsOutAsItsAuthorsPublishedIt() {
+    // The reference implementation's test vectors: key 00..0f, messages 00, 00 01, ... (the
+    // first three), output bytes in order. A keyed function, so that clients cannot look for
+    // collisions.
+    KeyFingerprint f = new KeyFingerprint(0x0706050403020100L, 0x0F0E0D0C0B0A0908L);
+    assertThat(hex(f.ofWords(new long[] {0}, 0))).isEqualTo("a3817f04ba25a8e66df67214c7550293");
+    assertThat(hex(f.ofWords(new long[] {0}, 1))).isEqualTo("da87c1d86b99af44347659119b22fc45");
+    assertThat(hex(f.ofWords(new long[] {0x0100}, 2))).isEqualTo("8177228da4a45dc7fca38bdef60affe4");
+  }
+
+  private static String hex(long[] halves) {
+    StringBuilder sb = new StringBuilder();
+    for (long h : halves) {
+      for (int i = 0; i < 8; i++) {
+        sb.append(String.format("%02x", (h >>> (8 * i)) & 0xFF));
+      }
+    }
+    return sb.toString();
   }
 
   @Test
@@ -37,9 +65,10 @@ class KeyFingerprintTest {
       for (int i = 0; i < 10_000; i++) {
         String u = "user-" + user;
         String c = "client-msg-" + Integer.toString(i, 36);
-        whole.add(of(u, c));
-        highs.add(fingerprint.high(u, c));
-        lows.add(fingerprint.low(u, c));
+        long[] h = halves(fingerprint, u, c);
+        whole.add(h[0] + "/" + h[1]);
+        highs.add(h[0]);
+        lows.add(h[1]);
         keys++;
       }
     }
@@ -52,14 +81,16 @@ class KeyFingerprintTest {
   @Test
   void theLowHalfIsNeverZeroWhichMarksAnEmptySlot() {
     for (int i = 0; i < 10_000; i++) {
-      assertThat(new KeyFingerprint(i, i).low("u", "c" + i)).isNotZero().isOdd();
+      assertThat(halves(new KeyFingerprint(i, i), "u", "c" + i)[1]).isNotZero().isOdd();
     }
   }
 
   @Test
-  void eachProcessSeedsItsFingerprintsAnew() {
+  void eachProcessKeysItsFingerprintsAnew() {
     KeyFingerprint other = KeyFingerprint.random();
-    assertThat(other.high("alice", "c-1")).isNotEqualTo(fingerprint.high("alice", "c-1"));
-    assertThat(other.low("alice", "c-1")).isNotEqualTo(fingerprint.low("alice", "c-1"));
+    long[] mine = halves(fingerprint, "alice", "c-1");
+    long[] theirs = halves(other, "alice", "c-1");
+    assertThat(theirs[0]).isNotEqualTo(mine[0]);
+    assertThat(theirs[1]).isNotEqualTo(mine[1]);
   }
 }
