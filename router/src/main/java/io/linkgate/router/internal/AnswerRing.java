@@ -32,6 +32,11 @@ final class AnswerRing {
   /** A ring grows to its capacity as sends arrive: a large window little used costs little. */
   private static final int FIRST_SLOTS = 64;
   /**
+   * How many of the latest slots a settle looks through for its attempt before a lookup by key:
+   * a batch of 16 sends spreads over the stripes, and other threads' sends come between.
+   */
+  private static final int RECENT = 8;
+  /**
    * In {@link #answers}: the ack's msg id is a decimal number, in {@link #msgNumbers}. A business
    * handler's own msg ids are often such (snowflake ids), and kept as strings they were the
    * window's only objects of its own: each young collection copied the latest 100,000.
@@ -160,10 +165,11 @@ final class AnswerRing {
    */
   void settle(
       int hash, String userId, String clientMsgId, CompletableFuture<Frame> inFlight, Frame frame) {
-    // Only its own send's slot holds the future: the last one added, as a rule, if the attempt
-    // answered at once, and then no lookup is needed.
-    int slot = lastAdded;
-    if (answers[slot] != inFlight) {
+    // Only its own send's slot holds the future: one of the last few added, as a rule (the last
+    // if the attempt answered at once, one a few back if a batch claimed several first), and
+    // then no lookup is needed.
+    int slot = recentSlotOf(inFlight);
+    if (slot < 0) {
       long[] key = new long[2];
       fingerprint.of(userId, clientMsgId, key);
       slot = find(hash, key[0], key[1]);
@@ -195,6 +201,18 @@ final class AnswerRing {
     } else {
       answers[slot] = frame;
     }
+  }
+
+  /** The slot among the {@link #RECENT} latest whose answer is {@code inFlight}, or -1. */
+  private int recentSlotOf(CompletableFuture<Frame> inFlight) {
+    int slot = lastAdded;
+    for (int k = Math.min(RECENT, used); k > 0; k--) {
+      if (answers[slot] == inFlight) {
+        return slot;
+      }
+      slot = slot == 0 ? answers.length - 1 : slot - 1;
+    }
+    return -1;
   }
 
   /** Sends held now. */
