@@ -88,13 +88,14 @@ public final class Router implements SessionHandler, AutoCloseable {
 
   /**
    * Pushes several messages to {@code userId} at once, with consecutive seqs in list order, as
-   * {@link #push} would one by one but stored and delivered in pieces of up to 16 (and a quarter of
-   * the inbox at most), each one store append and, on TCP, one flush: what a backend uses to hand a
-   * user a burst (an offline batch, a multi-part message). A piece is delivered once it is in the
-   * inbox, so a long list never pushes its own start out of a small inbox before a device reads it.
+   * {@link #push} would one by one but with one store round trip: what a backend uses to hand a
+   * user a burst (an offline batch, a multi-part message), and on TCP they leave in one flush.
+   * The list is delivered once all of it is in the inbox: if another push to the same user is
+   * delivered first, a device fills the gap from the inbox, and a list longer than about a
+   * quarter of the inbox may have pushed its own start out by then (the device is told {@code
+   * RESYNC_REQUIRED}). Hand a longer burst over in several calls.
    *
-   * @return the pushes as delivered, in order; failed as {@link #push} fails (if the store fails
-   *     part way, the pieces before stay stored)
+   * @return the pushes as delivered, in order; failed as {@link #push} fails
    */
   public CompletionStage<List<Push>> pushAll(String userId, List<Message> messages) {
     Objects.requireNonNull(messages, "messages");

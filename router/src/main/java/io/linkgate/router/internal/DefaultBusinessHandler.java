@@ -11,6 +11,7 @@ import io.linkgate.router.SendContext;
 import io.linkgate.router.store.PendingPush;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -32,10 +33,29 @@ final class DefaultBusinessHandler implements BusinessHandler {
   private static final String USER = "user:";
   private static final String ROOM = "room:";
 
-  private final Engine engine;
+  /**
+   * The most sends stored in one append, whatever the inbox. A run's pushes are delivered after the
+   * whole run is in the inbox; if another sender's push to the same user is delivered first, the
+   * device's gap is filled from the inbox, which must still hold the run's first push. A run as
+   * long as the inbox (a 64-frame POST into a 64-push inbox) pushed its own start out before that
+   * fill, and the device was told RESYNC_REQUIRED.
+   */
+  static final int MAX_RUN = 16;
 
-  DefaultBusinessHandler(Engine engine) {
+  private final Engine engine;
+  /** At most a quarter of the inbox, so that a few concurrent runs fit it together. */
+  private final int maxRun;
+
+  /** @param inboxCapacity the most pushes an inbox keeps, if the store says */
+  DefaultBusinessHandler(Engine engine, OptionalInt inboxCapacity) {
     this.engine = engine;
+    this.maxRun = maxRun(inboxCapacity);
+  }
+
+  static int maxRun(OptionalInt inboxCapacity) {
+    return inboxCapacity.isPresent()
+        ? Math.max(1, Math.min(MAX_RUN, inboxCapacity.getAsInt() / 4))
+        : MAX_RUN;
   }
 
   @Override
@@ -68,10 +88,10 @@ final class DefaultBusinessHandler implements BusinessHandler {
   }
 
   /**
-   * As {@link #onSend} for each, but a run of consecutive sends to one user is stored with one
-   * append to the target's inbox and one to the sender's (in pieces, see {@link Engine#MAX_PIECE}),
-   * and delivered in one go: the pushes keep the sends' order in both seq spaces. Sends to rooms,
-   * and runs of one, go one by one.
+   * As {@link #onSend} for each, but a run of consecutive sends to one user (up to {@link
+   * #maxRun}) is stored with one append to the target's inbox and one to the sender's, and
+   * delivered in one go: the pushes keep the sends' order in both seq spaces. Sends to rooms, and
+   * runs of one, go one by one.
    */
   @Override
   public List<CompletionStage<Frame>> onSends(SendContext ctx, List<Send> sends) {
@@ -81,7 +101,7 @@ final class DefaultBusinessHandler implements BusinessHandler {
       String to = sends.get(i).getTo();
       int end = i + 1;
       if (to.startsWith(USER) && to.length() > USER.length()) {
-        while (end < sends.size() && sends.get(end).getTo().equals(to)) {
+        while (end < sends.size() && end - i < maxRun && sends.get(end).getTo().equals(to)) {
           end++;
         }
       }

@@ -28,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -42,24 +41,12 @@ public final class Engine implements NoticeBus.Listener {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   static final int MAX_ID_LENGTH = 256;
 
-  /**
-   * The most pushes stored in one append, whatever the inbox: a longer list is appended in pieces,
-   * each delivered once it is in. A piece's pushes are delivered after the whole piece is in the
-   * inbox; if another push to the same user is delivered first, the device's gap is filled from the
-   * inbox, which must still hold the piece's first push. One append as long as the inbox (a
-   * 64-frame POST into a 64-push inbox) pushed its own start out before that fill, and the device
-   * was told RESYNC_REQUIRED.
-   */
-  static final int MAX_PIECE = 16;
-
   private final Router router;
   private final RouterConfig config;
   private final String nodeId;
   private final Clock clock;
   private final RouterStore store;
   private final Inboxes inboxes;
-  /** {@link #MAX_PIECE}, and at most a quarter of the inbox, so that a few pieces fit it together. */
-  private final int maxPiece;
   private final NoticeBus notices;
   private final SessionCache sessionCache;
   private final Rooms rooms;
@@ -79,7 +66,6 @@ public final class Engine implements NoticeBus.Listener {
     this.clock = config.clock();
     this.store = config.store();
     this.inboxes = store.inboxes();
-    this.maxPiece = maxPiece(inboxes.capacity());
     this.notices = store.notices();
     this.sessionCache =
         new SessionCache(store.sessions(), config.sessionCacheSize(), config.sessionCacheTtl());
@@ -105,7 +91,7 @@ public final class Engine implements NoticeBus.Listener {
             config.events(),
             config.businessHandler() != null
                 ? config.businessHandler()
-                : new DefaultBusinessHandler(this),
+                : new DefaultBusinessHandler(this, inboxes.capacity()),
             config.sendsPerSecond() > 0
                 ? new SendRateLimiter(config.sendsPerSecond(), config.sendBurst(), System::nanoTime)
                 : null);
@@ -116,12 +102,6 @@ public final class Engine implements NoticeBus.Listener {
     this.uplinkIds = new Ids(nodeId, "u");
     store.sessions().addChangeListener(sessionCache::invalidate);
     this.subscription = notices.subscribe(nodeId, this);
-  }
-
-  static int maxPiece(OptionalInt inboxCapacity) {
-    return inboxCapacity.isPresent()
-        ? Math.max(1, Math.min(MAX_PIECE, inboxCapacity.getAsInt() / 4))
-        : MAX_PIECE;
   }
 
   Router router() {
@@ -411,33 +391,11 @@ public final class Engine implements NoticeBus.Listener {
   }
 
   /**
-   * Appends deliverable pushes ({@link #refuseUndeliverable}) to the user's inbox with consecutive
-   * seqs, in pieces of at most {@link #maxPiece} (one store round trip each, queued together), and
-   * delivers each piece together once it is in: a device gets it in one write. As {@link
-   * #push(String, PendingPush)}, a push may go to several users. If the store fails a piece, the
-   * pieces before it stay stored and the stage fails.
+   * Appends deliverable pushes ({@link #refuseUndeliverable}) to the user's inbox in one store
+   * round trip, with consecutive seqs, then delivers them together: a device gets them in one
+   * write. As {@link #push(String, PendingPush)}, a push may go to several users.
    */
   CompletionStage<List<Inboxes.Appended>> push(String userId, List<PendingPush> pending) {
-    if (pending.size() <= maxPiece) {
-      return pushPiece(userId, pending);
-    }
-    CompletionStage<List<Inboxes.Appended>> all = null;
-    for (int from = 0; from < pending.size(); from += maxPiece) {
-      CompletionStage<List<Inboxes.Appended>> piece =
-          pushPiece(userId, pending.subList(from, Math.min(pending.size(), from + maxPiece)));
-      all = all == null ? piece : all.thenCombine(piece, Engine::concat);
-    }
-    return all;
-  }
-
-  private static <T> List<T> concat(List<T> a, List<T> b) {
-    List<T> both = new ArrayList<>(a.size() + b.size());
-    both.addAll(a);
-    both.addAll(b);
-    return both;
-  }
-
-  private CompletionStage<List<Inboxes.Appended>> pushPiece(String userId, List<PendingPush> pending) {
     long accepted = System.nanoTime();
     CompletionStage<List<Inboxes.Appended>> appending = inboxes.appendAllPending(userId, pending);
     if (Stages.succeeded(appending)) {
