@@ -42,8 +42,9 @@ final class AnswerRing {
    * window's only objects of its own: each young collection copied the latest 100,000.
    */
   private static final Object DECIMAL_MSG_ID = new Object();
-  /** The most digits a decimal msg id kept as a number has: any of them fits a long. */
-  private static final int MAX_DECIMAL_DIGITS = 18;
+  /** The most digits a decimal msg id kept as a number has: a long's (snowflakes have 19). */
+  private static final int MAX_DECIMAL_DIGITS = 19;
+  private static final String MAX_DECIMAL = Long.toString(Long.MAX_VALUE);
   /** The most base-36 digits of a counter kept as a number: any of them fits a long. */
   private static final int MAX_COUNTER_DIGITS = 12;
 
@@ -80,6 +81,8 @@ final class AnswerRing {
   private SlotIndex index;
   /** The prefix of the latest msg id kept as a prefix and a counter. */
   private MsgIdPrefix lastPrefix = new MsgIdPrefix("");
+  /** The latest msg id that ends in a counter but was kept whole, its prefix not yet seen twice. */
+  private String lastWhole;
 
   /** The slot the latest send took, where its attempt is settled as a rule. */
   private int lastAdded;
@@ -193,8 +196,9 @@ final class AnswerRing {
         answers[slot] = DECIMAL_MSG_ID;
       } else {
         int counter = counterStart(msgId);
-        n = counter < 0 ? -1 : counter(msgId, counter);
-        answers[slot] = n < 0 ? msgId : prefix(msgId, counter);
+        MsgIdPrefix prefix = counter < 0 ? null : prefix(msgId, counter);
+        n = prefix == null ? -1 : counter(msgId, counter);
+        answers[slot] = prefix == null ? msgId : prefix;
       }
       msgNumbers[slot] = n;
       serverTimesMs[slot] = ack.getServerTimeMs();
@@ -233,12 +237,15 @@ final class AnswerRing {
 
   /**
    * The value of {@code id} if it is a decimal number written as {@link Long#toString} writes it
-   * (no sign, no leading zero) in at most {@link #MAX_DECIMAL_DIGITS} digits, else -1: such an id
-   * comes back from its value as the very same string.
+   * (no sign, no leading zero) and at most {@link Long#MAX_VALUE}, else -1: such an id comes back
+   * from its value as the very same string.
    */
   static long decimal(String id) {
     int n = id.length();
-    if (n < 1 || n > MAX_DECIMAL_DIGITS || n > 1 && id.charAt(0) == '0') {
+    if (n < 1
+        || n > MAX_DECIMAL_DIGITS
+        || n > 1 && id.charAt(0) == '0'
+        || n == MAX_DECIMAL_DIGITS && id.compareTo(MAX_DECIMAL) > 0) { // digits alike: as numbers
       return -1;
     }
     long value = 0;
@@ -274,13 +281,27 @@ final class AnswerRing {
     return Long.parseLong(id, start, id.length(), 36);
   }
 
-  /** The prefix {@code id} has before {@code counterStart}: the latest one if they are equal. */
+  /**
+   * The prefix {@code id} has before {@code counterStart} if it is the latest one, or was the
+   * previous id's as well (a generator's, now shared); else null, and the id is kept whole: ids
+   * whose "prefix" differs every time (UUIDs end in twelve hex digits) would each make one more
+   * object than the string.
+   */
   private MsgIdPrefix prefix(String id, int counterStart) {
     String last = lastPrefix.text();
-    if (last.length() != counterStart || !id.startsWith(last)) {
-      lastPrefix = new MsgIdPrefix(id.substring(0, counterStart));
+    if (last.length() == counterStart && id.startsWith(last)) {
+      return lastPrefix;
     }
-    return lastPrefix;
+    String previous = lastWhole;
+    if (previous != null
+        && counterStart(previous) == counterStart
+        && id.regionMatches(0, previous, 0, counterStart)) {
+      lastWhole = null;
+      lastPrefix = new MsgIdPrefix(id.substring(0, counterStart));
+      return lastPrefix;
+    }
+    lastWhole = id;
+    return null;
   }
 
   private int find(int hash, long high, long low) {

@@ -73,17 +73,19 @@ class SendDedupTest {
   @Test
   void theHandlersOwnMsgIdsOfUsualFormsAreKeptAsNumbersNotStrings() throws InterruptedException {
     SendDedup dedup = new SendDedup(100, Duration.ofMinutes(10), () -> nanos, msgIds);
+    answerWithFreshMsgId(dedup, "c0", "app-node3-k2x0"); // a prefix seen once: kept whole
     List<WeakReference<String>> kept =
         List.of(
-            answerWithFreshMsgId(dedup, "c1", "1234567890123"),
-            answerWithFreshMsgId(dedup, "c2", "app-node3-k2x1"), // a prefix and a counter
+            answerWithFreshMsgId(dedup, "c1", "1234567890123456789"),
+            answerWithFreshMsgId(dedup, "c2", "app-node3-k2x1"), // the prefix again: shared
             answerWithFreshMsgId(dedup, "c3", "app-node3-k2x2"));
     for (int i = 0; i < 50 && kept.stream().anyMatch(r -> r.get() != null); i++) {
       System.gc();
       Thread.sleep(20);
     }
     assertThat(kept).allSatisfy(r -> assertThat(r.get()).isNull());
-    assertThat(answer(dedup, "alice", "c1").getSendAck().getMsgId()).isEqualTo("1234567890123");
+    assertThat(answer(dedup, "alice", "c0").getSendAck().getMsgId()).isEqualTo("app-node3-k2x0");
+    assertThat(answer(dedup, "alice", "c1").getSendAck().getMsgId()).isEqualTo("1234567890123456789");
     assertThat(answer(dedup, "alice", "c2").getSendAck().getMsgId()).isEqualTo("app-node3-k2x1");
     assertThat(answer(dedup, "alice", "c3").getSendAck().getMsgId()).isEqualTo("app-node3-k2x2");
     assertThat(attempts).hasValue(0);
@@ -255,7 +257,7 @@ class SendDedupTest {
         sendAck("c7", "0", 10), // msg ids a handler's own generator made: decimal numbers...
         sendAck("c8", "987654321098765432", 11),
         sendAck("c9", "0123", 12), // ...and ones that only look like numbers
-        sendAck("c10", "9876543210987654321", 13),
+        sendAck("c10", "9876543210987654321", 13), // 19 digits: a snowflake, fits a long
         sendAck("c11", "-5", 14),
         sendAck("c12", "+5", 15),
         sendAck("c13", "12a", 16),
@@ -265,7 +267,11 @@ class SendDedupTest {
         sendAck("c17", "gen-7-01z", 20), // ...and ids that only look like one
         sendAck("c18", "gen-7-1Z", 21),
         sendAck("c19", "550e8400-e29b-41d4-a716-446655440000", 22),
-        sendAck("c20", "gen-7-" + "z".repeat(13), 23));
+        sendAck("c20", "gen-7-" + "z".repeat(13), 23),
+        sendAck("c21", "9223372036854775808", 24), // one past a long
+        sendAck("c22", "9223372036854775807", 25),
+        sendAck("c23", "f47ac10b-58cc-4372-a567-0e02b2c3d479", 26), // UUIDs one after another
+        sendAck("c24", "9c5b94b1-35ad-49bb-b118-8e8fc24abf80", 27));
     for (int i = 0; i < acks.size(); i++) {
       String id = "c" + (i + 1);
       dedup.once("alice", id, answering(acks.get(i)));
