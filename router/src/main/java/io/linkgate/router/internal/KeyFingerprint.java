@@ -12,9 +12,10 @@ import java.security.SecureRandom;
  * <p>The fingerprint is SipHash-2-4 with its 128-bit output (Aumasson and Bernstein's keyed
  * pseudorandom function) under a key drawn at random for each process. Keys are chosen by clients,
  * so a fast unkeyed-strength hash would not do: MurmurHash3 and its kind have collisions that hold
- * whatever the seed (Aumasson and Bernstein, 2012), and a client could look for a client id whose
- * fingerprint equals that of another user's predictable next id (a counter); that user's send
- * would then be answered as a retry of the attacker's and never delivered. Without the key
+ * whatever the seed (Aumasson and Bernstein, 2012). A review built two of one user's client ids
+ * that collided under every seed of the first, unkeyed-strength version here, so that the second
+ * send was answered as a retry of the first and never delivered; whether ids could also be made to
+ * collide with another user's predictable next id (a counter) it did not settle. Without the key
  * nobody can find such a pair, and two keys share a fingerprint by chance with a
  * probability of 2^-127 (the low half's last bit is set, see {@link #of}): a window of 100,000
  * keys takes a new send for a retry of another about once in 10^33 sends.
