@@ -163,6 +163,25 @@ public final class Router implements SessionHandler, AutoCloseable {
     }
   }
 
+  /**
+   * The send dedup window now: the answers it keeps, the sends it dropped to make room before
+   * their {@link Builder#dedupTtl} (a retry of one of those is handled as a new send), and how far
+   * back it reaches. For a node's metrics; the window is this router's, not shared with others.
+   */
+  public DedupWindowStats dedupWindowStats() {
+    long[] w = engine.dedupWindow();
+    return new DedupWindowStats(w[0], w[1], Duration.ofNanos(w[2]));
+  }
+
+  /**
+   * @param answers answers kept now, of sends in flight or acked
+   * @param earlyDrops sends dropped since the start to make room while younger than the ttl
+   * @param reach how long ago the oldest send kept arrived, if the window is full; else the ttl.
+   *     Below the time within which clients retry, a retry may be delivered again: raise {@link
+   *     Builder#dedupCapacity}
+   */
+  public record DedupWindowStats(long answers, long earlyDrops, Duration reach) {}
+
   /** Downlinks attached to this router now. */
   public int localDownlinkCount() {
     return engine.localDownlinkCount();
@@ -324,7 +343,12 @@ public final class Router implements SessionHandler, AutoCloseable {
       return this;
     }
 
-    /** How many (user, client_msg_id) answers are kept for idempotent resends; default 100,000. */
+    /**
+     * How many (user, client_msg_id) answers are kept for idempotent resends, the latest sends
+     * first; default 100,000. A resend is recognised for {@link #dedupTtl} only while the window
+     * still holds its send: at 3,300 sends a second 100,000 reach back 30 s. See {@link
+     * Router#dedupWindowStats}.
+     */
     public Builder dedupCapacity(int dedupCapacity) {
       this.dedupCapacity = positive("dedupCapacity", dedupCapacity);
       return this;

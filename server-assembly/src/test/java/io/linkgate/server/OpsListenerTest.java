@@ -89,6 +89,9 @@ class OpsListenerTest {
             .contains("linkgate_send_latency_seconds_bucket")
             .contains("linkgate_store_available 1.0")
             .contains("linkgate_room_members 0.0")
+            .contains("linkgate_dedup_window_answers 1.0")
+            .contains("linkgate_dedup_window_reach_seconds 600.0") // not full: the dedup ttl
+            .contains("linkgate_dedup_early_drops_total 0.0")
             .contains("jvm_memory_used_bytes")
             .contains("process_uptime_seconds")
             .doesNotContain("bob")

@@ -87,6 +87,9 @@ final class AnswerRing {
   /** The slot the latest send took, where its attempt is settled as a rule. */
   private int lastAdded;
 
+  /** Sends dropped at the capacity while younger than the ttl. */
+  private long earlyDrops;
+
   private int tail;
   /** Slots from the tail on, holes included. */
   private int used;
@@ -141,12 +144,22 @@ final class AnswerRing {
     return CompletableFuture.completedStage(ack(slot, msgId, clientMsgId));
   }
 
-  /** Takes in a new send, dropping the oldest if the ring is at its capacity. */
-  void add(int hash, long high, long low, long now, CompletableFuture<Frame> inFlight) {
+  /**
+   * Takes in a new send, dropping the oldest if the ring is at its capacity.
+   *
+   * @return how long ago the send dropped to make room arrived, if it was dropped before its ttl
+   *     (a retry of it would now be taken for a new send), else -1
+   */
+  long add(int hash, long high, long low, long now, CompletableFuture<Frame> inFlight) {
+    long earlyDropAge = -1;
     if (used == keyLows.length) {
       if (used < capacity) {
         resize((int) Math.min(capacity, 2L * used));
       } else {
+        if (keyLows[tail] != 0 && now - arrivedNanos[tail] < ttlNanos) {
+          earlyDropAge = now - arrivedNanos[tail];
+          earlyDrops++;
+        }
         dropTail();
       }
     }
@@ -160,6 +173,7 @@ final class AnswerRing {
     used++;
     live++;
     lastAdded = slot;
+    return earlyDropAge;
   }
 
   /**
@@ -222,6 +236,22 @@ final class AnswerRing {
   /** Sends held now. */
   int size() {
     return live;
+  }
+
+  /** Sends dropped to make room before their ttl, since the ring was made. */
+  long earlyDrops() {
+    return earlyDrops;
+  }
+
+  /**
+   * How far back the ring reaches at {@code now}: the ttl, or if the ring is at its capacity and
+   * its oldest slot arrived later than a ttl ago, that slot's age.
+   */
+  long reachNanos(long now) {
+    if (used < capacity) {
+      return ttlNanos;
+    }
+    return Math.max(0, Math.min(ttlNanos, now - arrivedNanos[tail]));
   }
 
   /** The ack kept in short form in {@code slot}. */

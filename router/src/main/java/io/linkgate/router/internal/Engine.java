@@ -52,6 +52,7 @@ public final class Engine implements NoticeBus.Listener {
   private final Rooms rooms;
   private final Downlinks downlinks;
   private final Sends sends;
+  private final SendDedup dedup;
   /** Null when neither address limit is set. */
   private final AddressLimits addressLimits;
   private final Ids msgIds;
@@ -80,8 +81,7 @@ public final class Engine implements NoticeBus.Listener {
             config.maxDevicesPerUser(),
             config.events());
     this.msgIds = new Ids(nodeId, "m");
-    SendDedup dedup =
-        new SendDedup(config.dedupCapacity(), config.dedupTtl(), System::nanoTime, msgIds);
+    this.dedup = new SendDedup(config.dedupCapacity(), config.dedupTtl(), System::nanoTime, msgIds);
     dedup.events(config.events());
     this.sends =
         new Sends(
@@ -630,6 +630,12 @@ public final class Engine implements NoticeBus.Listener {
 
   public long[] sessionCacheHitsAndMisses() {
     return sessionCache.hitsAndMisses();
+  }
+
+  /** The send dedup window: answers kept, sends dropped early, its reach in nanoseconds. */
+  public long[] dedupWindow() {
+    SendDedup.Reach r = dedup.reach();
+    return new long[] {r.answers(), r.earlyDrops(), r.reach().toNanos()};
   }
 
   /**

@@ -5,8 +5,11 @@ import io.linkgate.router.RouterEvents;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes {@code Send} idempotent by (user, client_msg_id): the first attempt's answer is kept, so a
@@ -27,6 +30,11 @@ import java.util.function.Supplier;
  * window's oldest: an answer is kept for about the latest {@code capacity} sends, never fewer than
  * its stripe's share. A small capacity is one stripe, exactly oldest out first.
  *
+ * <p>So a full window reaches back the capacity's worth of sends, which at a high enough send rate
+ * is less than the ttl, and a retry from before that is handled as a new send. Nothing else tells,
+ * so {@link #reach} says how far back the window reaches (for the node's metrics), and a window
+ * that drops sends younger than the client's retries is logged.
+ *
  * <p>A kept answer is a ring slot of a few numbers (the key's {@link KeyFingerprint}, not its
  * strings): 109 bytes a kept answer with its index and the ring's room to grow, all told; with the
  * key's strings kept instead it was 101 besides the strings themselves, and a map entry, key, queue
@@ -34,14 +42,27 @@ import java.util.function.Supplier;
  * measures it). Only an attempt in flight has a future, for its retries to wait on.
  */
 final class SendDedup {
+  private static final Logger log = LoggerFactory.getLogger(SendDedup.class);
   static final int MAX_STRIPES = 16;
+  /**
+   * A window that reaches back less than this is logged: the client SDK retries a send for up to
+   * its default send timeout of 30 s, so past that a retry of its own may be delivered again.
+   */
+  static final long SHORT_REACH_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** At most one warning about a short window in this long. */
+  static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
   /** Below this many answers a stripe, fewer stripes: the window stays close to oldest-out-first. */
   static final long MIN_STRIPE_CAPACITY = 1024;
 
   private final AnswerRing[] stripes;
   private final KeyFingerprint fingerprint;
   private final LongSupplier nanoTime;
+  private final long capacity;
+  private final Duration ttl;
   private volatile RouterEvents events = RouterEvents.NONE;
+  /** When a short window was last logged; guarded by this. */
+  private long lastWarnNanos;
+  private boolean warned;
 
   /**
    * @param capacity most answers kept
@@ -66,6 +87,8 @@ final class SendDedup {
           new AnswerRing(capacity / n + (i < capacity % n ? 1 : 0), ttl.toNanos(), msgIds, fingerprint);
     }
     this.nanoTime = nanoTime;
+    this.capacity = capacity;
+    this.ttl = ttl;
   }
 
   void events(RouterEvents e) {
@@ -109,18 +132,69 @@ final class SendDedup {
     long[] key = new long[2]; // made outside the lock: a pass over the strings
     fingerprint.of(userId, clientMsgId, key);
     CompletionStage<Frame> earlier;
+    long now;
+    long droppedAge = -1;
     synchronized (stripe) {
-      long now = nanoTime.getAsLong();
+      now = nanoTime.getAsLong();
       earlier = stripe.answer(hash, key[0], key[1], clientMsgId, now);
       if (earlier == null) { // none, or past the window: a new send
-        stripe.add(hash, key[0], key[1], now, mine);
+        droppedAge = stripe.add(hash, key[0], key[1], now, mine);
       }
     }
     if (earlier != null) {
       events.dedupHit();
     }
+    if (droppedAge >= 0 && droppedAge < SHORT_REACH_NANOS) {
+      shortReach(droppedAge, now);
+    }
     return earlier;
   }
+
+  /**
+   * The window, full, just dropped a send {@code age} old: says so at most once a minute. Sends
+   * arrive faster than the capacity holds for the client's retries, and nothing else would tell:
+   * a retry that comes later than the window reaches is delivered again, without an error.
+   */
+  private void shortReach(long age, long now) {
+    synchronized (this) {
+      if (warned && now - lastWarnNanos < WARN_EVERY_NANOS) {
+        return;
+      }
+      warned = true;
+      lastWarnNanos = now;
+    }
+    log.warn(
+        "the send dedup window is full and reaches back only {} ms ({} answers), less than the"
+            + " client's send timeout of {} s and the dedup ttl of {} s: a send retried later than"
+            + " that is delivered again. Raise the dedup capacity (router.dedup-capacity) to about"
+            + " the peak sends per second times the ttl you need, at about 110 bytes an answer.",
+        TimeUnit.NANOSECONDS.toMillis(age), capacity, TimeUnit.NANOSECONDS.toSeconds(SHORT_REACH_NANOS), ttl.toSeconds());
+  }
+
+  /** What the window holds and how far back it reaches now (for the node's metrics). */
+  Reach reach() {
+    long now = nanoTime.getAsLong();
+    long answers = 0;
+    long earlyDrops = 0;
+    long reach = ttl.toNanos();
+    for (AnswerRing s : stripes) {
+      synchronized (s) {
+        answers += s.size();
+        earlyDrops += s.earlyDrops();
+        reach = Math.min(reach, s.reachNanos(now));
+      }
+    }
+    return new Reach(answers, earlyDrops, Duration.ofNanos(reach));
+  }
+
+  /**
+   * @param answers answers kept, in flight or acked
+   * @param earlyDrops sends dropped since the start to make room while younger than the ttl: a
+   *     retry of any of them would have been taken for a new send
+   * @param reach how long ago the oldest send still kept arrived, if the window is full; else the
+   *     ttl
+   */
+  record Reach(long answers, long earlyDrops, Duration reach) {}
 
   /**
    * Ends a claimed attempt: keeps its answer if it is a {@code SendAck} (else forgets the key, so a

@@ -17,7 +17,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class SendDedupTest {
   private long nanos = 1_000_000_000L;
@@ -52,6 +57,58 @@ class SendDedupTest {
     assertThat(attempts).hasValue(1);
     answer(dedup, "bob", "c1");
     assertThat(attempts).as("the key is the user and the id").hasValue(2);
+  }
+
+  @Test
+  void aFullWindowCountsTheSendsItDropsBeforeTheirTtlAndSaysHowFarBackItReaches() {
+    SendDedup dedup = new SendDedup(4, Duration.ofMinutes(10), () -> nanos, msgIds);
+    assertThat(dedup.reach().reach()).as("not full: the ttl").isEqualTo(Duration.ofMinutes(10));
+    long start = nanos;
+    for (int i = 1; i <= 4; i++) {
+      nanos = start + (i - 1) * 1_000_000_000L;
+      answer(dedup, "alice", "c" + i);
+    }
+    assertThat(dedup.reach()).isEqualTo(new SendDedup.Reach(4, 0, Duration.ofSeconds(3)));
+
+    nanos = start + 4_000_000_000L;
+    answer(dedup, "alice", "c5"); // c1, 4 s old, makes room
+    assertThat(dedup.reach()).isEqualTo(new SendDedup.Reach(4, 1, Duration.ofSeconds(3)));
+    answer(dedup, "alice", "c1"); // and c2, 3 s old, makes room for it
+    assertThat(attempts).as("a retry of the dropped send is a new send").hasValue(6);
+
+    nanos += Duration.ofMinutes(20).toNanos();
+    assertThat(dedup.reach().reach()).as("what it holds is past the ttl").isEqualTo(Duration.ofMinutes(10));
+    answer(dedup, "alice", "c6"); // the others leave at their ttl, not early
+    assertThat(dedup.reach()).isEqualTo(new SendDedup.Reach(1, 2, Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void aWindowThatReachesBackLessThanTheClientsRetriesIsLoggedOnceAMinute() {
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    Logger logger = (Logger) LoggerFactory.getLogger(SendDedup.class);
+    logged.start();
+    logger.addAppender(logged);
+    try {
+      SendDedup dedup = new SendDedup(2, Duration.ofMinutes(10), () -> nanos, msgIds);
+      nanos += 1_000_000L;
+      for (int i = 0; i < 10; i++) { // 1 ms apart: each drops one 2 ms old
+        answer(dedup, "alice", "a" + i);
+        nanos += 1_000_000L;
+      }
+      assertThat(logged.list).hasSize(1);
+      assertThat(logged.list.get(0).getLevel()).isEqualTo(Level.WARN);
+      assertThat(logged.list.get(0).getFormattedMessage())
+          .contains("reaches back only 2 ms (2 answers)", "router.dedup-capacity");
+
+      nanos += Duration.ofSeconds(61).toNanos();
+      answer(dedup, "alice", "b1"); // drops a8: early (61 s < 10 min) but past the clients' retries
+      assertThat(logged.list).as("a drop older than the clients' retries is not logged").hasSize(1);
+      answer(dedup, "alice", "b2");
+      answer(dedup, "alice", "b3"); // drops b1, 0 ms old
+      assertThat(logged.list).hasSize(2);
+    } finally {
+      logger.detachAppender(logged);
+    }
   }
 
   @Test

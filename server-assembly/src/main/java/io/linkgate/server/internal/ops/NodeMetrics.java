@@ -45,6 +45,18 @@ public final class NodeMetrics {
     FunctionCounter.builder("linkgate.session.cache.misses", router, r -> r.sessionCacheStats().misses())
         .description("session lookups that went to the registry")
         .register(registry);
+    Gauge.builder("linkgate.dedup.window.answers", router, r -> r.dedupWindowStats().answers())
+        .description("answers the send dedup window keeps now")
+        .register(registry);
+    Gauge.builder("linkgate.dedup.window.reach", router, r -> r.dedupWindowStats().reach().toNanos() / 1e9)
+        .description(
+            "how far back the send dedup window reaches: the dedup ttl, or once it is full the age"
+                + " of its oldest send; a retry older than this is delivered again")
+        .baseUnit("seconds")
+        .register(registry);
+    FunctionCounter.builder("linkgate.dedup.early.drops", router, r -> r.dedupWindowStats().earlyDrops())
+        .description("sends dropped from the full dedup window before the dedup ttl")
+        .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
