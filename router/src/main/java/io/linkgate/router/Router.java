@@ -169,18 +169,20 @@ public final class Router implements SessionHandler, AutoCloseable {
    * back it reaches. For a node's metrics; the window is this router's, not shared with others.
    */
   public DedupWindowStats dedupWindowStats() {
-    long[] w = engine.dedupWindow();
-    return new DedupWindowStats(w[0], w[1], Duration.ofNanos(w[2]));
+    return engine.dedupWindowStats();
   }
 
   /**
    * @param answers answers kept now, of sends in flight or acked
-   * @param earlyDrops sends dropped since the start to make room while younger than the ttl
-   * @param reach how long ago the oldest send kept arrived, if the window is full; else the ttl.
-   *     Below the time within which clients retry, a retry may be delivered again: raise {@link
-   *     Builder#dedupCapacity}
+   * @param earlyDrops sends dropped since the start to make room while younger than the ttl: with
+   *     the defaults, every send past about 170 a second
+   * @param shortDrops of those, the sends dropped younger than 30 s, the time within which the
+   *     client SDK retries a send by default: a retry of one may be delivered twice
+   * @param reach how long ago the latest send dropped early arrived, at most the ttl: a retry of a
+   *     send older than this may be delivered again. Below the time within which clients retry,
+   *     raise {@link Builder#dedupCapacity}
    */
-  public record DedupWindowStats(long answers, long earlyDrops, Duration reach) {}
+  public record DedupWindowStats(long answers, long earlyDrops, long shortDrops, Duration reach) {}
 
   /** Downlinks attached to this router now. */
   public int localDownlinkCount() {

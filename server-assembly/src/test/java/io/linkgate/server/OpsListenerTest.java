@@ -91,7 +91,8 @@ class OpsListenerTest {
             .contains("linkgate_room_members 0.0")
             .contains("linkgate_dedup_window_answers 1.0")
             .contains("linkgate_dedup_window_reach_seconds 600.0") // not full: the dedup ttl
-            .contains("linkgate_dedup_early_drops_total 0.0")
+            .contains("linkgate_dedup_window_early_drops_total 0.0")
+            .contains("linkgate_dedup_window_short_drops_total 0.0")
             .contains("jvm_memory_used_bytes")
             .contains("process_uptime_seconds")
             .doesNotContain("bob")

@@ -89,6 +89,10 @@ final class AnswerRing {
 
   /** Sends dropped at the capacity while younger than the ttl. */
   private long earlyDrops;
+  /** Of those, the sends younger than the client's retries ({@link SendDedup#SHORT_REACH_NANOS}). */
+  private long shortDrops;
+  /** When the latest send dropped early arrived, if {@link #earlyDrops} is not 0. */
+  private long lastEarlyDropArrived;
 
   private int tail;
   /** Slots from the tail on, holes included. */
@@ -156,9 +160,12 @@ final class AnswerRing {
       if (used < capacity) {
         resize((int) Math.min(capacity, 2L * used));
       } else {
-        if (keyLows[tail] != 0 && now - arrivedNanos[tail] < ttlNanos) {
-          earlyDropAge = now - arrivedNanos[tail];
-          earlyDrops++;
+        // The tail is a send (answer() dropped holes and sends past the ttl first): it leaves early.
+        earlyDropAge = now - arrivedNanos[tail];
+        lastEarlyDropArrived = arrivedNanos[tail];
+        earlyDrops++;
+        if (earlyDropAge < SendDedup.SHORT_REACH_NANOS) {
+          shortDrops++;
         }
         dropTail();
       }
@@ -243,15 +250,22 @@ final class AnswerRing {
     return earlyDrops;
   }
 
+  /** Of those, the sends dropped younger than {@link SendDedup#SHORT_REACH_NANOS}. */
+  long shortDrops() {
+    return shortDrops;
+  }
+
   /**
-   * How far back the ring reaches at {@code now}: the ttl, or if the ring is at its capacity and
-   * its oldest slot arrived later than a ttl ago, that slot's age.
+   * How far back the ring reaches at {@code now}: every send that arrived since the latest one
+   * dropped early is still here (or left at its ttl, or failed), so the ttl or the time since that
+   * one, whichever is shorter. (Not the age of the oldest slot held: holes at the tail go, and then
+   * the ring is below its capacity while a send dropped early is still within its ttl.)
    */
   long reachNanos(long now) {
-    if (used < capacity) {
+    if (earlyDrops == 0) {
       return ttlNanos;
     }
-    return Math.max(0, Math.min(ttlNanos, now - arrivedNanos[tail]));
+    return Math.max(0, Math.min(ttlNanos, now - lastEarlyDropArrived));
   }
 
   /** The ack kept in short form in {@code slot}. */

@@ -632,10 +632,9 @@ public final class Engine implements NoticeBus.Listener {
     return sessionCache.hitsAndMisses();
   }
 
-  /** The send dedup window: answers kept, sends dropped early, its reach in nanoseconds. */
-  public long[] dedupWindow() {
+  public Router.DedupWindowStats dedupWindowStats() {
     SendDedup.Reach r = dedup.reach();
-    return new long[] {r.answers(), r.earlyDrops(), r.reach().toNanos()};
+    return new Router.DedupWindowStats(r.answers(), r.earlyDrops(), r.shortDrops(), r.reach());
   }
 
   /**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * that drops sends younger than the client's retries is logged.
  *
  * <p>A kept answer is a ring slot of a few numbers (the key's {@link KeyFingerprint}, not its
- * strings): 109 bytes a kept answer with its index and the ring's room to grow, all told; with the
+ * strings): 74 bytes a kept answer with its index, all told (measured 2026-12-08); with the
  * key's strings kept instead it was 101 besides the strings themselves, and a map entry, key, queue
  * slot, future and ack frame for each took about 280 ({@code SendDedupFootprint} in the tests
  * measures it). Only an attempt in flight has a future, for its retries to wait on.
@@ -60,9 +61,11 @@ final class SendDedup {
   private final long capacity;
   private final Duration ttl;
   private volatile RouterEvents events = RouterEvents.NONE;
-  /** When a short window was last logged; guarded by this. */
-  private long lastWarnNanos;
-  private boolean warned;
+  /**
+   * When a short window may next be logged. A window that short drops a young send at almost every
+   * send, so the check is one read, not a lock all stripes would share.
+   */
+  private final AtomicLong nextWarnNanos;
 
   /**
    * @param capacity most answers kept
@@ -89,6 +92,7 @@ final class SendDedup {
     this.nanoTime = nanoTime;
     this.capacity = capacity;
     this.ttl = ttl;
+    this.nextWarnNanos = new AtomicLong(nanoTime.getAsLong());
   }
 
   void events(RouterEvents e) {
@@ -156,19 +160,20 @@ final class SendDedup {
    * a retry that comes later than the window reaches is delivered again, without an error.
    */
   private void shortReach(long age, long now) {
-    synchronized (this) {
-      if (warned && now - lastWarnNanos < WARN_EVERY_NANOS) {
-        return;
-      }
-      warned = true;
-      lastWarnNanos = now;
+    long next = nextWarnNanos.get();
+    if (now - next < 0 || !nextWarnNanos.compareAndSet(next, now + WARN_EVERY_NANOS)) {
+      return;
     }
     log.warn(
         "the send dedup window is full and reaches back only {} ms ({} answers), less than the"
-            + " client's send timeout of {} s and the dedup ttl of {} s: a send retried later than"
-            + " that is delivered again. Raise the dedup capacity (router.dedup-capacity) to about"
-            + " the peak sends per second times the ttl you need, at about 110 bytes an answer.",
-        TimeUnit.NANOSECONDS.toMillis(age), capacity, TimeUnit.NANOSECONDS.toSeconds(SHORT_REACH_NANOS), ttl.toSeconds());
+            + " {} s within which clients retry a send by default (the dedup ttl is {} ms): a"
+            + " send retried later than the window reaches is delivered again. Raise the dedup"
+            + " capacity (router.dedup-capacity) to the peak sends per second times how long"
+            + " clients retry, with a margin: about 75 bytes of heap an answer.",
+        TimeUnit.NANOSECONDS.toMillis(age),
+        capacity,
+        TimeUnit.NANOSECONDS.toSeconds(SHORT_REACH_NANOS),
+        ttl.toMillis());
   }
 
   /** What the window holds and how far back it reaches now (for the node's metrics). */
@@ -176,25 +181,29 @@ final class SendDedup {
     long now = nanoTime.getAsLong();
     long answers = 0;
     long earlyDrops = 0;
+    long shortDrops = 0;
     long reach = ttl.toNanos();
     for (AnswerRing s : stripes) {
       synchronized (s) {
         answers += s.size();
         earlyDrops += s.earlyDrops();
+        shortDrops += s.shortDrops();
         reach = Math.min(reach, s.reachNanos(now));
       }
     }
-    return new Reach(answers, earlyDrops, Duration.ofNanos(reach));
+    return new Reach(answers, earlyDrops, shortDrops, Duration.ofNanos(reach));
   }
 
   /**
    * @param answers answers kept, in flight or acked
    * @param earlyDrops sends dropped since the start to make room while younger than the ttl: a
    *     retry of any of them would have been taken for a new send
-   * @param reach how long ago the oldest send still kept arrived, if the window is full; else the
-   *     ttl
+   * @param shortDrops of those, the sends dropped younger than {@link #SHORT_REACH_NANOS}, within
+   *     which clients retry by default
+   * @param reach how long ago the latest send dropped early arrived (every later one is still
+   *     held, or went at its ttl), at most the ttl: in the stripe that reaches back least
    */
-  record Reach(long answers, long earlyDrops, Duration reach) {}
+  record Reach(long answers, long earlyDrops, long shortDrops, Duration reach) {}
 
   /**
    * Ends a claimed attempt: keeps its answer if it is a {@code SendAck} (else forgets the key, so a

@@ -62,24 +62,87 @@ class SendDedupTest {
   @Test
   void aFullWindowCountsTheSendsItDropsBeforeTheirTtlAndSaysHowFarBackItReaches() {
     SendDedup dedup = new SendDedup(4, Duration.ofMinutes(10), () -> nanos, msgIds);
-    assertThat(dedup.reach().reach()).as("not full: the ttl").isEqualTo(Duration.ofMinutes(10));
     long start = nanos;
     for (int i = 1; i <= 4; i++) {
-      nanos = start + (i - 1) * 1_000_000_000L;
+      nanos = start + seconds(i - 1);
       answer(dedup, "alice", "c" + i);
     }
-    assertThat(dedup.reach()).isEqualTo(new SendDedup.Reach(4, 0, Duration.ofSeconds(3)));
+    assertThat(dedup.reach())
+        .as("full, nothing dropped")
+        .isEqualTo(new SendDedup.Reach(4, 0, 0, Duration.ofMinutes(10)));
 
-    nanos = start + 4_000_000_000L;
-    answer(dedup, "alice", "c5"); // c1, 4 s old, makes room
-    assertThat(dedup.reach()).isEqualTo(new SendDedup.Reach(4, 1, Duration.ofSeconds(3)));
+    nanos = start + seconds(4);
+    answer(dedup, "alice", "c5"); // c1, which arrived 4 s ago, makes room
+    assertThat(dedup.reach()).isEqualTo(new SendDedup.Reach(4, 1, 1, Duration.ofSeconds(4)));
     answer(dedup, "alice", "c1"); // and c2, 3 s old, makes room for it
     assertThat(attempts).as("a retry of the dropped send is a new send").hasValue(6);
+    assertThat(dedup.reach()).isEqualTo(new SendDedup.Reach(4, 2, 2, Duration.ofSeconds(3)));
 
     nanos += Duration.ofMinutes(20).toNanos();
-    assertThat(dedup.reach().reach()).as("what it holds is past the ttl").isEqualTo(Duration.ofMinutes(10));
-    answer(dedup, "alice", "c6"); // the others leave at their ttl, not early
-    assertThat(dedup.reach()).isEqualTo(new SendDedup.Reach(1, 2, Duration.ofMinutes(10)));
+    assertThat(dedup.reach().reach())
+        .as("what it dropped is past the ttl")
+        .isEqualTo(Duration.ofMinutes(10));
+    answer(dedup, "alice", "d1"); // the others leave at their ttl, not early
+    assertThat(dedup.reach()).isEqualTo(new SendDedup.Reach(1, 2, 2, Duration.ofMinutes(10)));
+    for (int i = 2; i <= 4; i++) {
+      answer(dedup, "alice", "d" + i);
+    }
+    nanos += seconds(40);
+    answer(dedup, "alice", "d5"); // d1, 40 s old: early, but past the time clients retry in
+    assertThat(dedup.reach()).isEqualTo(new SendDedup.Reach(4, 3, 2, Duration.ofSeconds(40)));
+  }
+
+  @Test
+  void theReachCountsFromTheLatestSendDroppedEarlyEvenOnceHolesLeaveTheRingBelowItsCapacity() {
+    SendDedup dedup = new SendDedup(4, Duration.ofMinutes(10), () -> nanos, msgIds);
+    long start = nanos;
+    answer(dedup, "alice", "k1");
+    nanos = start + seconds(1);
+    failing(dedup, "f2"); // a failed send is forgotten: a hole in the ring
+    nanos = start + seconds(2);
+    failing(dedup, "f3");
+    nanos = start + seconds(3);
+    answer(dedup, "alice", "k4");
+    nanos = start + seconds(4);
+    answer(dedup, "alice", "k5"); // k1 makes room
+    nanos = start + seconds(5);
+    answer(dedup, "alice", "k6"); // the holes go first: three held of four
+
+    assertThat(dedup.reach()).isEqualTo(new SendDedup.Reach(3, 1, 1, Duration.ofSeconds(5)));
+    answer(dedup, "alice", "k1");
+    assertThat(attempts)
+        .as("k1 is out of the window, as its reach says (failed sends are not counted)")
+        .hasValue(5);
+  }
+
+  @Test
+  void theWindowReachesBackAsFarAsItsShortestReachingStripe() {
+    SendDedup dedup =
+        new SendDedup(2 * SendDedup.MIN_STRIPE_CAPACITY, Duration.ofMinutes(10), () -> nanos, msgIds);
+    long start = nanos;
+    int sent = 0;
+    // Only keys of the second of the two stripes: it fills and drops while the first is empty.
+    for (int n = 0; sent <= SendDedup.MIN_STRIPE_CAPACITY; n++) {
+      String id = "s" + n;
+      if ((SendDedup.keyHash("alice", id) & 1) == 1) {
+        nanos = start + 1_000_000L * sent++;
+        answer(dedup, "alice", id);
+      }
+    }
+    assertThat(dedup.reach().earlyDrops()).isEqualTo(1);
+    assertThat(dedup.reach().reach()).isEqualTo(Duration.ofMillis(SendDedup.MIN_STRIPE_CAPACITY));
+  }
+
+  private void failing(SendDedup dedup, String id) {
+    dedup
+        .once("alice", id, () -> CompletableFuture.failedFuture(new IllegalStateException("down")))
+        .toCompletableFuture()
+        .exceptionally(e -> null)
+        .join();
+  }
+
+  private static long seconds(long s) {
+    return s * 1_000_000_000L;
   }
 
   @Test

@@ -50,12 +50,20 @@ public final class NodeMetrics {
         .register(registry);
     Gauge.builder("linkgate.dedup.window.reach", router, r -> r.dedupWindowStats().reach().toNanos() / 1e9)
         .description(
-            "how far back the send dedup window reaches: the dedup ttl, or once it is full the age"
-                + " of its oldest send; a retry older than this is delivered again")
+            "how far back the send dedup window reaches: the dedup ttl, or the time since the"
+                + " latest send it dropped to make room; a retry older than this may be delivered"
+                + " again")
         .baseUnit("seconds")
         .register(registry);
-    FunctionCounter.builder("linkgate.dedup.early.drops", router, r -> r.dedupWindowStats().earlyDrops())
+    FunctionCounter.builder(
+            "linkgate.dedup.window.early.drops", router, r -> r.dedupWindowStats().earlyDrops())
         .description("sends dropped from the full dedup window before the dedup ttl")
+        .register(registry);
+    FunctionCounter.builder(
+            "linkgate.dedup.window.short.drops", router, r -> r.dedupWindowStats().shortDrops())
+        .description(
+            "sends dropped from the full dedup window younger than 30 s, while clients may still"
+                + " retry them: a retry of one is delivered again")
         .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
