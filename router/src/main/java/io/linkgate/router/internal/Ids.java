@@ -20,21 +20,53 @@ public final class Ids {
   private final String prefix;
   /** The prefix's bytes if it is all Latin-1 (an id is then made in one pass), else null. */
   private final byte[] latin1Prefix;
-  private final ThreadLocal<byte[]> scratch;
-  private final AtomicLong counter = new AtomicLong();
+  /**
+   * Numbers a thread takes from {@link #blocks} at a time. One counter incremented for every id
+   * was a cache line that every sending thread wrote (a message and an uplink id a send): each
+   * increment had to take it from the other core first.
+   */
+  static final int BLOCK = 1024;
+
+  private final ThreadLocal<Local> local;
+  /** The first number of the next block handed out, less one. */
+  private final AtomicLong blocks = new AtomicLong();
+
+  /** A thread's own: its buffer for writing ids, and what is left of its block of numbers. */
+  private static final class Local {
+    final byte[] scratch;
+    long next;
+    long end;
+
+    Local(byte[] scratch) {
+      this.scratch = scratch;
+    }
+  }
 
   public Ids(String nodeId, String tag) {
     this.prefix = nodeId + '-' + tag + Long.toUnsignedString(RANDOM.nextLong() >>> 16, 36) + '-';
     this.latin1Prefix =
         ISO_8859_1.newEncoder().canEncode(prefix) ? prefix.getBytes(ISO_8859_1) : null;
     // Each thread's buffer starts with the prefix, which stays; the digits go after it.
-    this.scratch =
+    this.local =
         ThreadLocal.withInitial(
-            () -> Arrays.copyOf(latin1Prefix, latin1Prefix.length + MAX_DIGITS));
+            () ->
+                new Local(
+                    latin1Prefix == null
+                        ? null
+                        : Arrays.copyOf(latin1Prefix, latin1Prefix.length + MAX_DIGITS)));
   }
 
+  /**
+   * A new id, never given before by this instance. Unique, not ordered: each thread numbers its
+   * ids from a block of its own (what orders messages is their seq).
+   */
   public String next() {
-    return idOf(counter.incrementAndGet());
+    Local l = local.get();
+    if (l.next == l.end) {
+      l.next = blocks.getAndAdd(BLOCK) + 1;
+      l.end = l.next + BLOCK;
+    }
+    return idOf(l.next++, l);
   }
 
   /**
@@ -43,10 +75,15 @@ public final class Ids {
    * string were two strings and two arrays more per id (a tenth of a push's allocation).
    */
   public String idOf(long n) {
+    return idOf(n, null);
+  }
+
+  /** As {@link #idOf(long)}, with the calling thread's {@link Local} if the caller has it. */
+  private String idOf(long n, Local l) {
     if (latin1Prefix == null || n < 0) {
       return prefix + Long.toString(n, 36);
     }
-    byte[] buf = scratch.get();
+    byte[] buf = (l != null ? l : local.get()).scratch;
     int end = buf.length;
     int pos = end;
     do {

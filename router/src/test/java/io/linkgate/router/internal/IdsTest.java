@@ -2,6 +2,9 @@ package io.linkgate.router.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class IdsTest {
@@ -14,6 +17,41 @@ class IdsTest {
       assertThat(ids.numberOf(id)).isEqualTo(i);
       assertThat(ids.idOf(i)).isEqualTo(id);
     }
+  }
+
+  @Test
+  void idsGivenOutOnManyThreadsAtOnceAreAllDifferent() throws Exception {
+    int threads = 4;
+    int each = 3 * Ids.BLOCK + 7; // several blocks each, the last one part used
+    String[][] given = new String[threads][each];
+    CountDownLatch start = new CountDownLatch(1);
+    Thread[] workers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      int mine = t;
+      workers[t] =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < each; i++) {
+                  given[mine][i] = ids.next();
+                }
+              });
+      workers[t].start();
+    }
+    start.countDown();
+    Set<String> distinct = new HashSet<>();
+    for (int t = 0; t < threads; t++) {
+      workers[t].join();
+      for (String id : given[t]) {
+        assertThat(ids.numberOf(id)).as(id).isPositive();
+        distinct.add(id);
+      }
+    }
+    assertThat(distinct).hasSize(threads * each);
   }
 
   @Test
