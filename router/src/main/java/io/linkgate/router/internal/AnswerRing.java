@@ -7,10 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One stripe of the {@link SendDedup} window: the latest sends, each a slot of parallel arrays used
- * as a ring in arrival order, so the oldest is always at the tail and dropping it at the capacity
- * or the ttl is a step of the tail. A {@link SlotIndex} finds a slot by its (user, client_msg_id)
- * and holds each key's hash, which the ring does not keep.
+ * One stripe of the {@link SendDedup} window: the latest sends, each a slot (its numbers side by
+ * side in one array, its answer in another) of a ring in arrival order, so the oldest is always
+ * at the tail and dropping it at the capacity or the ttl is a step of the tail. A {@link
+ * SlotIndex} finds a slot by its (user, client_msg_id) and holds each key's hash, which the ring
+ * does not keep.
  *
  * <p>A slot keeps its key as a {@link KeyFingerprint}, two longs, not as the key's strings: the
  * ring holds no reference to what a request made, so a collection copies nothing of the window's
@@ -37,9 +38,9 @@ final class AnswerRing {
    */
   private static final int RECENT = 8;
   /**
-   * In {@link #answers}: the ack's msg id is a decimal number, in {@link #msgNumbers}. A business
-   * handler's own msg ids are often such (snowflake ids), and kept as strings they were the
-   * window's only objects of its own: each young collection copied the latest 100,000.
+   * In {@link #answers}: the ack's msg id is a decimal number, kept at {@link #MSG_NUMBER}. A
+   * business handler's own msg ids are often such (snowflake ids), and kept as strings they were
+   * the window's only objects of its own: each young collection copied the latest 100,000.
    */
   private static final Object DECIMAL_MSG_ID = new Object();
   /** The most digits a decimal msg id kept as a number has: a long's (snowflakes have 19). */
@@ -48,9 +49,29 @@ final class AnswerRing {
   /** The most base-36 digits of a counter kept as a number: any of them fits a long. */
   private static final int MAX_COUNTER_DIGITS = 12;
 
+  /** A slot's numbers in {@link #numbers}: {@code numbers[slot * STRIDE + KEY_HIGH]} and so on. */
+  private static final int STRIDE = 5;
+  /** The key's fingerprint, high half. */
+  private static final int KEY_HIGH = 0;
+  /** Its low half; 0 where the slot's send failed and was forgotten: a hole until the tail goes. */
+  private static final int KEY_LOW = 1;
+  private static final int ARRIVED_NANOS = 2;
+  /** The acked msg id's number (see {@link #answers}). */
+  private static final int MSG_NUMBER = 3;
+  /**
+   * The ack's server time ({@link #TIME_BITS} low bits) and where the slot's probe chain starts,
+   * roughly ({@link SlotIndex#chainHint}, the 16 high bits): enough to take the slot out of the
+   * index, which holds the key's whole hash. (Making the hash again from the key's strings cost a
+   * cold read of them.)
+   */
+  private static final int TIME_AND_HINT = 4;
+  /** Milliseconds since 1970 fit until the year 10889; an ack with another time is kept whole. */
+  private static final int TIME_BITS = 48;
+  private static final long TIME_MASK = (1L << TIME_BITS) - 1;
+
   /**
    * In {@link #answers}: the ack's msg id is this prefix and a base-36 counter, in {@link
-   * #msgNumbers}; one object for every slot whose id has the prefix (a generator's node part).
+   * #MSG_NUMBER}; one object for every slot whose id has the prefix (a generator's node part).
    */
   private record MsgIdPrefix(String text) {}
 
@@ -60,24 +81,19 @@ final class AnswerRing {
   private final KeyFingerprint fingerprint;
 
   /**
-   * Where each slot's probe chain starts, roughly ({@link SlotIndex#chainHint}): enough to take it
-   * out of the index, which holds the key's whole hash, in 2 bytes a slot instead of the 4 of the
-   * hash. (Making the hash again from the key's strings instead cost a cold read of them.)
+   * The slots' numbers, {@link #STRIDE} longs a slot, side by side: a send's claim writes one
+   * slot's numbers and its settle reads and writes them again. As a separate array for each number
+   * a claim touched seven cache lines besides the index; with two threads sending, a stripe's lines
+   * were as often as not last written by the other core, and each had to be fetched from it (the
+   * dedup window cost twice as much a send on two threads as on one).
    */
-  private short[] chainHints;
-  /** The key's fingerprint, high half. */
-  private long[] keyHighs;
-  /** Its low half; 0 where the slot's send failed and was forgotten: a hole until the tail passes it. */
-  private long[] keyLows;
-  private long[] arrivedNanos;
+  private long[] numbers;
   /**
-   * While in flight the attempt's future; once acked null (the msg id is {@link #msgNumbers}'),
+   * While in flight the attempt's future; once acked null (the msg id is {@link #MSG_NUMBER}'s),
    * {@link #DECIMAL_MSG_ID}, a {@link MsgIdPrefix}, a msg id string (of another form) or the ack
    * frame itself (not in the usual form).
    */
   private Object[] answers;
-  private long[] msgNumbers;
-  private long[] serverTimesMs;
   private SlotIndex index;
   /** The prefix of the latest msg id kept as a prefix and a counter. */
   private MsgIdPrefix lastPrefix = new MsgIdPrefix("");
@@ -117,14 +133,14 @@ final class AnswerRing {
    * @param clientMsgId the key's client id, which a kept ack is made with
    */
   CompletionStage<Frame> answer(int hash, long high, long low, String clientMsgId, long now) {
-    while (used > 0 && (keyLows[tail] == 0 || now - arrivedNanos[tail] >= ttlNanos)) {
+    while (used > 0 && (num(tail, KEY_LOW) == 0 || now - num(tail, ARRIVED_NANOS) >= ttlNanos)) {
       dropTail();
     }
     int slot = find(hash, high, low);
     if (slot < 0) {
       return null;
     }
-    if (now - arrivedNanos[slot] >= ttlNanos) {
+    if (now - num(slot, ARRIVED_NANOS) >= ttlNanos) {
       forget(slot); // behind a later arrival only if the clock went back
       return null;
     }
@@ -139,11 +155,11 @@ final class AnswerRing {
     }
     String msgId =
         answer == null
-            ? msgIds.idOf(msgNumbers[slot])
+            ? msgIds.idOf(num(slot, MSG_NUMBER))
             : answer == DECIMAL_MSG_ID
-                ? Long.toString(msgNumbers[slot])
+                ? Long.toString(num(slot, MSG_NUMBER))
                 : answer instanceof MsgIdPrefix p
-                    ? p.text() + Long.toString(msgNumbers[slot], 36)
+                    ? p.text() + Long.toString(num(slot, MSG_NUMBER), 36)
                     : (String) answer;
     return CompletableFuture.completedStage(ack(slot, msgId, clientMsgId));
   }
@@ -156,13 +172,13 @@ final class AnswerRing {
    */
   long add(int hash, long high, long low, long now, CompletableFuture<Frame> inFlight) {
     long earlyDropAge = -1;
-    if (used == keyLows.length) {
+    if (used == answers.length) {
       if (used < capacity) {
         resize((int) Math.min(capacity, 2L * used));
       } else {
         // The tail is a send (answer() dropped holes and sends past the ttl first): it leaves early.
-        earlyDropAge = now - arrivedNanos[tail];
-        lastEarlyDropArrived = arrivedNanos[tail];
+        lastEarlyDropArrived = num(tail, ARRIVED_NANOS);
+        earlyDropAge = now - lastEarlyDropArrived;
         earlyDrops++;
         if (earlyDropAge < SendDedup.SHORT_REACH_NANOS) {
           shortDrops++;
@@ -171,10 +187,11 @@ final class AnswerRing {
       }
     }
     int slot = slot(used);
-    chainHints[slot] = SlotIndex.chainHint(hash);
-    keyHighs[slot] = high;
-    keyLows[slot] = low;
-    arrivedNanos[slot] = now;
+    int at = slot * STRIDE;
+    numbers[at + KEY_HIGH] = high;
+    numbers[at + KEY_LOW] = low;
+    numbers[at + ARRIVED_NANOS] = now;
+    numbers[at + TIME_AND_HINT] = (long) SlotIndex.chainHint(hash) << TIME_BITS; // time: at the ack
     answers[slot] = inFlight;
     index.add(hash, slot);
     used++;
@@ -208,7 +225,8 @@ final class AnswerRing {
     SendAck ack = frame.getSendAck();
     if (frame.getUnknownFields().isEmpty()
         && ack.getUnknownFields().isEmpty()
-        && ack.getClientMsgId().equals(clientMsgId)) {
+        && ack.getClientMsgId().equals(clientMsgId)
+        && (ack.getServerTimeMs() & ~TIME_MASK) == 0) {
       String msgId = ack.getMsgId();
       long n = msgIds.numberOf(msgId);
       if (n >= 0) {
@@ -221,8 +239,9 @@ final class AnswerRing {
         n = prefix == null ? -1 : counter(msgId, counter);
         answers[slot] = prefix == null ? msgId : prefix;
       }
-      msgNumbers[slot] = n;
-      serverTimesMs[slot] = ack.getServerTimeMs();
+      int at = slot * STRIDE;
+      numbers[at + MSG_NUMBER] = n;
+      numbers[at + TIME_AND_HINT] = numbers[at + TIME_AND_HINT] & ~TIME_MASK | ack.getServerTimeMs();
     } else {
       answers[slot] = frame;
     }
@@ -275,7 +294,7 @@ final class AnswerRing {
             SendAck.newBuilder()
                 .setClientMsgId(clientMsgId)
                 .setMsgId(msgId)
-                .setServerTimeMs(serverTimesMs[slot]))
+                .setServerTimeMs(num(slot, TIME_AND_HINT) & TIME_MASK))
         .build();
   }
 
@@ -351,14 +370,14 @@ final class AnswerRing {
   private int find(int hash, long high, long low) {
     for (int p = index.first(hash); ; p = index.next(p)) {
       int slot = index.slotAt(p);
-      if (slot < 0 || index.hashAt(p) == hash && keyLows[slot] == low && keyHighs[slot] == high) {
+      if (slot < 0 || index.hashAt(p) == hash && num(slot, KEY_LOW) == low && num(slot, KEY_HIGH) == high) {
         return slot;
       }
     }
   }
 
   private void dropTail() {
-    if (keyLows[tail] != 0) {
+    if (num(tail, KEY_LOW) != 0) {
       forget(tail);
     }
     tail = slot(1);
@@ -367,8 +386,8 @@ final class AnswerRing {
 
   /** Makes {@code slot} a hole: out of the index, its objects let go. */
   private void forget(int slot) {
-    index.remove(chainHints[slot], slot);
-    keyLows[slot] = 0;
+    index.remove((short) (num(slot, TIME_AND_HINT) >>> TIME_BITS), slot);
+    numbers[slot * STRIDE + KEY_LOW] = 0;
     answers[slot] = null;
     live--;
   }
@@ -376,30 +395,33 @@ final class AnswerRing {
   /** The slot {@code k} places after the tail. */
   private int slot(int k) {
     int s = tail + k;
-    return s < keyLows.length ? s : s - keyLows.length;
+    return s < answers.length ? s : s - answers.length;
   }
 
   /** Moves the ring to arrays of {@code slots}, its tail to slot 0, and indexes it anew. */
   private void resize(int slots) {
-    boolean first = keyLows == null;
+    boolean first = answers == null;
     // The hashes are in the index only: the new one takes them from the old, slots renumbered.
-    index = first ? new SlotIndex(slots) : index.renumbered(slots, tail, keyLows.length);
-    chainHints = first ? new short[slots] : unroll(chainHints, new short[slots]);
-    keyHighs = first ? new long[slots] : unroll(keyHighs, new long[slots]);
-    keyLows = first ? new long[slots] : unroll(keyLows, new long[slots]);
-    arrivedNanos = first ? new long[slots] : unroll(arrivedNanos, new long[slots]);
-    answers = first ? new Object[slots] : unroll(answers, new Object[slots]);
-    msgNumbers = first ? new long[slots] : unroll(msgNumbers, new long[slots]);
-    serverTimesMs = first ? new long[slots] : unroll(serverTimesMs, new long[slots]);
+    index = first ? new SlotIndex(slots) : index.renumbered(slots, tail, answers.length);
+    numbers = first ? new long[slots * STRIDE] : unroll(numbers, new long[slots * STRIDE], STRIDE);
+    answers = first ? new Object[slots] : unroll(answers, new Object[slots], 1);
     tail = 0;
   }
 
-  /** Copies the used slots of the array {@code from}, tail first, to the start of {@code to}. */
-  private <A> A unroll(A from, A to) {
-    int length = Array.getLength(from);
-    int upToEnd = Math.min(used, length - tail);
-    System.arraycopy(from, tail, to, 0, upToEnd);
-    System.arraycopy(from, 0, to, upToEnd, used - upToEnd);
+  /**
+   * Copies the used slots of the array {@code from}, {@code stride} elements a slot, tail first, to
+   * the start of {@code to}.
+   */
+  private <A> A unroll(A from, A to, int stride) {
+    int slots = Array.getLength(from) / stride;
+    int upToEnd = Math.min(used, slots - tail);
+    System.arraycopy(from, tail * stride, to, 0, upToEnd * stride);
+    System.arraycopy(from, 0, to, upToEnd * stride, (used - upToEnd) * stride);
     return to;
+  }
+
+  /** Number {@code which} of {@code slot}. */
+  private long num(int slot, int which) {
+    return numbers[slot * STRIDE + which];
   }
 }

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * that drops sends younger than the client's retries is logged.
  *
  * <p>A kept answer is a ring slot of a few numbers (the key's {@link KeyFingerprint}, not its
- * strings): 74 bytes a kept answer with its index, all told (measured 2026-12-08); with the
+ * strings): 72 bytes a kept answer with its index, all told (measured 2026-12-08); with the
  * key's strings kept instead it was 101 besides the strings themselves, and a map entry, key, queue
  * slot, future and ack frame for each took about 280 ({@code SendDedupFootprint} in the tests
  * measures it). Only an attempt in flight has a future, for its retries to wait on.
@@ -169,7 +169,7 @@ final class SendDedup {
             + " {} s within which clients retry a send by default (the dedup ttl is {} ms): a"
             + " send retried later than the window reaches is delivered again. Raise the dedup"
             + " capacity (router.dedup-capacity) to the peak sends per second times how long"
-            + " clients retry, with a margin: about 75 bytes of heap an answer.",
+            + " clients retry, with a margin: about 72 bytes of heap an answer.",
         TimeUnit.NANOSECONDS.toMillis(age),
         capacity,
         TimeUnit.NANOSECONDS.toSeconds(SHORT_REACH_NANOS),

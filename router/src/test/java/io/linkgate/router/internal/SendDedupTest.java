@@ -391,7 +391,11 @@ class SendDedupTest {
         sendAck("c21", "9223372036854775808", 24), // one past a long
         sendAck("c22", "9223372036854775807", 25),
         sendAck("c23", "f47ac10b-58cc-4372-a567-0e02b2c3d479", 26), // UUIDs one after another
-        sendAck("c24", "9c5b94b1-35ad-49bb-b118-8e8fc24abf80", 27));
+        sendAck("c24", "9c5b94b1-35ad-49bb-b118-8e8fc24abf80", 27),
+        sendAck("c25", msgIds.next(), -1), // server times a slot does not hold...
+        sendAck("c26", msgIds.next(), 1L << 48),
+        sendAck("c27", msgIds.next(), Long.MAX_VALUE),
+        sendAck("c28", msgIds.next(), (1L << 48) - 1)); // ...and the largest it does
     for (int i = 0; i < acks.size(); i++) {
       String id = "c" + (i + 1);
       dedup.once("alice", id, answering(acks.get(i)));
