@@ -241,7 +241,8 @@ final class AnswerRing {
       }
       int at = slot * STRIDE;
       numbers[at + MSG_NUMBER] = n;
-      numbers[at + TIME_AND_HINT] = numbers[at + TIME_AND_HINT] & ~TIME_MASK | ack.getServerTimeMs();
+      numbers[at + TIME_AND_HINT] =
+          numbers[at + TIME_AND_HINT] & ~TIME_MASK | ack.getServerTimeMs(); // the hint stays
     } else {
       answers[slot] = frame;
     }
@@ -370,7 +371,8 @@ final class AnswerRing {
   private int find(int hash, long high, long low) {
     for (int p = index.first(hash); ; p = index.next(p)) {
       int slot = index.slotAt(p);
-      if (slot < 0 || index.hashAt(p) == hash && num(slot, KEY_LOW) == low && num(slot, KEY_HIGH) == high) {
+      if (slot < 0
+          || index.hashAt(p) == hash && num(slot, KEY_LOW) == low && num(slot, KEY_HIGH) == high) {
         return slot;
       }
     }
