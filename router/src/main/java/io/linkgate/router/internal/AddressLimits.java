@@ -1,11 +1,9 @@
 package io.linkgate.router.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
-import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -16,18 +14,33 @@ import java.util.function.LongSupplier;
  * costs a token check or a registry write. Generous by design: a carrier's NAT or an office proxy
  * puts many honest users behind one address.
  *
- * <p>Memory: one counter per address with a session open (removed when its last one closes), and
- * one bucket per address that handshook lately (bounded at {@value #MAX_ADDRESSES}).
+ * <p>Cheap on the path every tunnel POST and gRPC frame call takes (each opens an uplink): behind
+ * one proxy, every request of every user is the same address, so that address's state is read and
+ * written by all request threads at once. An uplink that opens costs one map read and one counter
+ * up and one down; its address's bucket is read without a lock unless the address has run dry. (A
+ * cache with expiry per read for the buckets, a map recomputed under its bin lock to count
+ * sessions and a lock on the bucket for every request cost about a microsecond a gRPC call.)
+ *
+ * <p>Memory: one entry per address seen, dropped by a sweep once it holds no session and its
+ * bucket is full again. A sweep runs when the entries have doubled since the last one, so its cost
+ * is a constant share of each new address; past {@value #MAX_ADDRESSES} entries it also drops
+ * entries that are not yet full (those addresses get a fresh bucket). Entries with a session open
+ * are kept: their number is bounded by the sessions the transports admit.
  */
 final class AddressLimits {
-  static final long MAX_ADDRESSES = 200_000;
+  static final int MAX_ADDRESSES = 200_000;
+  /** Below this many entries there is no sweep. */
+  static final int MIN_SWEEP_SIZE = 1024;
+  /** What an entry's session count is once swept out: an opener that sees it takes a fresh entry. */
+  private static final int RETIRED = Integer.MIN_VALUE / 2;
 
   private final int maxSessions;
   private final double handshakesPerNano;
   private final int burst;
   private final LongSupplier nanoClock;
-  private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
-  private final Cache<String, double[]> buckets;
+  private final ConcurrentHashMap<String, Address> addresses = new ConcurrentHashMap<>();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
+  private volatile int sweepAt = MIN_SWEEP_SIZE;
 
   /**
    * @param maxSessions sessions one address may hold at once, 0 for no limit
@@ -38,106 +51,197 @@ final class AddressLimits {
     this.handshakesPerNano = handshakesPerSecond / 1e9;
     this.burst = (int) Math.max(1, Math.ceil(handshakesPerSecond * 2));
     this.nanoClock = nanoClock;
-    this.buckets =
-        Caffeine.newBuilder().maximumSize(MAX_ADDRESSES).expireAfterAccess(Duration.ofSeconds(10)).build();
-  }
-
-  /** A handshake from {@code remote} begins: refused past the address's rate, else counted. */
-  void handshake(String remote) {
-    take(remote, true);
   }
 
   /**
-   * An uplink handshake from {@code remote} begins: refused past the address's rate, counted only
-   * if it is refused later ({@link #uplinkRefused}). The HTTP tunnel and gRPC open an uplink per
-   * request, whose token is verified once a window and then found in a cache: such an open costs
-   * the node about what the frames it carries do, and counting each one made an address with more
-   * than the rate's requests a second (an office or a carrier's NAT) a refused one. A loop of bad
-   * tokens still spends the address's rate, and is refused before its token is checked.
+   * A handshake from {@code remote} begins: refused past the address's rate or its sessions, else
+   * counted, and its session takes one of the address's slots.
+   *
+   * @return what to run when the session ends (at most once counts), or null if sessions are not
+   *     limited
    */
-  void uplinkHandshake(String remote) {
-    take(remote, false);
+  Runnable admit(String remote) {
+    return admit(remote, true);
+  }
+
+  /**
+   * As {@link #admit}, for an uplink handshake: refused past the address's rate, but counted toward
+   * it only if it is refused later ({@link #uplinkRefused}). The HTTP tunnel and gRPC open an uplink
+   * per request, whose token is verified once a window and then found in a cache: such an open
+   * costs the node about what the frames it carries do, and counting each one made an address with
+   * more than the rate's requests a second (an office or a carrier's NAT) a refused one. A loop of
+   * bad tokens still spends the address's rate, and is refused before its token is checked.
+   */
+  Runnable admitUplink(String remote) {
+    return admit(remote, false);
   }
 
   /** An uplink handshake from {@code remote} was refused: it counts toward the address's rate. */
   void uplinkRefused(String remote) {
-    if (handshakesPerNano <= 0) {
-      return;
-    }
-    double[] b = bucket(remote);
-    synchronized (b) {
-      refill(b);
-      b[0] = Math.max(0, b[0] - 1);
+    if (handshakesPerNano > 0) {
+      long now = nanoClock.getAsLong();
+      entry(addressOf(remote), now).spend(now);
     }
   }
 
-  private void take(String remote, boolean count) {
-    if (handshakesPerNano <= 0) {
-      return;
-    }
-    double[] b = bucket(remote);
-    synchronized (b) {
-      refill(b);
-      if (b[0] < 1) {
-        throw new GatewayException(ErrorCode.RATE_LIMITED, "too many connections from your address; retry later");
-      }
-      if (count) {
-        b[0]--;
-      }
-    }
-  }
-
-  /** Tokens (handshakes allowed now) and when they were last topped up. */
-  private double[] bucket(String remote) {
-    return buckets.get(addressOf(remote), a -> new double[] {burst, nanoClock.getAsLong()});
-  }
-
-  private void refill(double[] b) {
-    long now = nanoClock.getAsLong();
-    b[0] = Math.min(burst, b[0] + (now - (long) b[1]) * handshakesPerNano);
-    b[1] = now;
-  }
-
-  /**
-   * A session of {@code remote} opens: refused past the address's bound.
-   *
-   * @return what to run when it closes (exactly once)
-   */
-  Runnable open(String remote) {
-    if (maxSessions <= 0) {
-      return () -> {};
-    }
+  private Runnable admit(String remote, boolean counted) {
     String address = addressOf(remote);
-    AtomicInteger n = open.compute(address, (a, c) -> {
-      AtomicInteger count = c != null ? c : new AtomicInteger();
-      count.incrementAndGet();
-      return count;
-    });
-    if (n.get() > maxSessions) {
-      close(address);
+    long now = nanoClock.getAsLong();
+    Address a = entry(address, now);
+    if (handshakesPerNano > 0) {
+      a.handshake(now, counted);
+    }
+    if (maxSessions <= 0) {
+      return null;
+    }
+    int n;
+    while ((n = a.sessions.incrementAndGet()) <= 0) {
+      addresses.remove(address, a); // swept meanwhile: its count is no longer the address's
+      a = entry(address, now);
+    }
+    if (n > maxSessions) {
+      a.sessions.decrementAndGet();
       throw new GatewayException(
           ErrorCode.RATE_LIMITED, "more than " + maxSessions + " sessions from your address");
     }
-    return onceClosing(address);
+    return new Slot(a);
   }
 
-  private Runnable onceClosing(String address) {
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-    return () -> {
-      if (done.compareAndSet(false, true)) {
-        close(address);
+  /** The address's entry, made if it has none. */
+  private Address entry(String address, long now) {
+    Address a = addresses.get(address);
+    if (a != null) {
+      return a;
+    }
+    Address made = new Address(burst, now);
+    a = addresses.putIfAbsent(address, made);
+    if (a != null) {
+      return a;
+    }
+    if (addresses.size() >= sweepAt) {
+      sweep(now);
+    }
+    return made;
+  }
+
+  /**
+   * Drops the entries of addresses with no session whose bucket is full again (they are as a new
+   * address would be), and past {@link #MAX_ADDRESSES} those with no session at all. One sweep at a
+   * time; the next when the entries have doubled.
+   */
+  private void sweep(long now) {
+    if (!sweeping.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      addresses.entrySet().removeIf(e -> e.getValue().retireIfIdle(now, false));
+      if (addresses.size() >= MAX_ADDRESSES) {
+        addresses.entrySet().removeIf(e -> e.getValue().retireIfIdle(now, true));
       }
-    };
-  }
-
-  private void close(String address) {
-    open.computeIfPresent(address, (a, c) -> c.decrementAndGet() <= 0 ? null : c);
+      int left = addresses.size();
+      sweepAt = Math.max(left + MIN_SWEEP_SIZE, Math.min(MAX_ADDRESSES, 2 * left));
+    } finally {
+      sweeping.set(false);
+    }
   }
 
   /** Sessions open now from {@code remote}'s address (for tests). */
   int openFrom(String remote) {
-    AtomicInteger n = open.get(addressOf(remote));
-    return n == null ? 0 : n.get();
+    Address a = addresses.get(addressOf(remote));
+    return a == null ? 0 : Math.max(0, a.sessions.get());
+  }
+
+  /** Addresses with an entry now (for tests of the bound). */
+  int size() {
+    return addresses.size();
+  }
+
+  /** One address: its sessions and its handshake bucket. */
+  private final class Address {
+    /** Sessions open; {@link #RETIRED} once swept out of the map. */
+    final AtomicInteger sessions = new AtomicInteger();
+    // The bucket, guarded by this: tokens (handshakes allowed now) and when last topped up.
+    private double tokens;
+    private long at;
+    /**
+     * Until when the bucket holds less than one token. An uplink handshake, which only looks, reads
+     * this alone: a request thread takes the lock only while the address has run dry.
+     */
+    private volatile long dryUntil;
+
+    Address(int burst, long now) {
+      this.tokens = burst;
+      this.at = now;
+      this.dryUntil = now;
+    }
+
+    void handshake(long now, boolean counted) {
+      if (!counted && now - dryUntil >= 0) {
+        return;
+      }
+      synchronized (this) {
+        refill(now);
+        if (tokens < 1) {
+          markDry(now);
+          throw new GatewayException(
+              ErrorCode.RATE_LIMITED, "too many connections from your address; retry later");
+        }
+        if (counted) {
+          tokens--;
+          markDry(now);
+        }
+      }
+    }
+
+    synchronized void spend(long now) {
+      refill(now);
+      tokens = Math.max(0, tokens - 1);
+      markDry(now);
+    }
+
+    /**
+     * Takes this entry out of use if it holds no session and, unless {@code evenIfNotFull}, its
+     * bucket is full again; true if it did.
+     */
+    boolean retireIfIdle(long now, boolean evenIfNotFull) {
+      if (!evenIfNotFull && handshakesPerNano > 0) {
+        synchronized (this) {
+          refill(now);
+          if (tokens < burst) {
+            return false;
+          }
+        }
+      }
+      return sessions.compareAndSet(0, RETIRED);
+    }
+
+    private void refill(long now) {
+      tokens = Math.min(burst, tokens + (now - at) * handshakesPerNano);
+      at = now;
+    }
+
+    /** Notes when the bucket will next hold a whole token, if it holds none now. */
+    private void markDry(long now) {
+      if (tokens < 1) {
+        dryUntil = now + (long) Math.ceil((1 - tokens) / handshakesPerNano);
+      }
+    }
+  }
+
+  /** A session's slot: given back once, however often its end is reported. */
+  private static final class Slot extends AtomicBoolean implements Runnable {
+    private final Address address;
+
+    Slot(Address address) {
+      this.address = address;
+    }
+
+    @Override
+    public void run() {
+      if (compareAndSet(false, true)) {
+        address.sessions.decrementAndGet();
+      }
+    }
   }
 
   /**

@@ -188,8 +188,7 @@ public final class Engine implements NoticeBus.Listener {
     if (addressLimits == null) {
       return null;
     }
-    addressLimits.uplinkHandshake(info.remoteAddress());
-    return addressLimits.open(info.remoteAddress());
+    return addressLimits.admitUplink(info.remoteAddress());
   }
 
   /** The address limits' say on a new connection: what to run when its session ends, or a refusal. */
@@ -197,8 +196,7 @@ public final class Engine implements NoticeBus.Listener {
     if (addressLimits == null) {
       return null;
     }
-    addressLimits.handshake(info.remoteAddress());
-    return addressLimits.open(info.remoteAddress());
+    return addressLimits.admit(info.remoteAddress());
   }
 
   /** With address limits on, the session gives its slot back when it closes, or at once if it never opened. */
