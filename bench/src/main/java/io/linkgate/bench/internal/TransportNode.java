@@ -15,6 +15,7 @@ import io.linkgate.api.transport.UplinkTransport;
 import io.linkgate.router.Hs256Authenticator;
 import io.linkgate.router.Message;
 import io.linkgate.router.Router;
+import io.linkgate.server.LimitsConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,18 @@ import java.util.concurrent.TimeUnit;
  * hostile clients. The TCP push benchmark keeps its own {@link LinkgateNode}.
  */
 public final class TransportNode implements PushTarget {
+  /**
+   * A system property of the server's JVM: when true, the router also runs the node's default
+   * per-address limits and a per-user send rate limiter, as the assembly does, so that what they
+   * cost a request is measured. The send rate is set far above what the benchmark sends (the
+   * node's default of 200 a second per user would refuse most of its sends): the limiter does its
+   * work on every send and refuses none.
+   */
+  public static final String NODE_LIMITS_PROPERTY = "linkgate.bench.node-limits";
+
+  /** The send rate with {@link #NODE_LIMITS_PROPERTY}: never reached by a benchmark. */
+  static final double UNREACHED_SENDS_PER_SECOND = 1e9;
+
   private final Router router;
   private final DownlinkTransport downlinks;
   private final UplinkTransport uplinks;
@@ -53,6 +66,13 @@ public final class TransportNode implements PushTarget {
             .inboxCapacity(inboxCapacity);
     if (sends == LinkgateSends.ACK_ONLY) {
       builder.businessHandler(new AckOnlyHandler("bench"));
+    }
+    if (Boolean.getBoolean(NODE_LIMITS_PROPERTY)) {
+      builder
+          .addressLimits(
+              LimitsConfig.DEFAULT_SESSIONS_PER_ADDRESS,
+              LimitsConfig.DEFAULT_HANDSHAKES_PER_SECOND_PER_ADDRESS)
+          .sendRate(UNREACHED_SENDS_PER_SECOND, (int) UNREACHED_SENDS_PER_SECOND);
     }
     this.router = builder.build();
     Injector injector = Guice.createInjector(provider.module());
