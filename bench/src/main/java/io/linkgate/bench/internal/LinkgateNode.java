@@ -29,6 +29,20 @@ public final class LinkgateNode implements PushTarget {
   /** {@code -Dlinkgate.bench.metrics=true} (through {@code --server-jvm}): the router counts into Micrometer. */
   public static final String METRICS_PROPERTY = "linkgate.bench.metrics";
 
+  /**
+   * With {@link #METRICS_PROPERTY} set, the node's own metrics as the assembly wires them, to
+   * measure what they cost; else {@code builder} as it is.
+   */
+  static Router.Builder withMetricsIfAsked(Router.Builder builder) {
+    if (Boolean.getBoolean(METRICS_PROPERTY)) {
+      builder.events(
+          new io.linkgate.server.internal.ops.MicrometerRouterEvents(
+              new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                  io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)));
+    }
+    return builder;
+  }
+
   private final Router router;
   private final DownlinkTransport transport;
   private final String[] userIds;
@@ -44,14 +58,7 @@ public final class LinkgateNode implements PushTarget {
             .nodeId("bench")
             .authenticator(new Hs256Authenticator(secret))
             .inboxCapacity(inboxCapacity);
-    if (Boolean.getBoolean(METRICS_PROPERTY)) {
-      // The node's own metrics, as the assembly wires them: to measure what they cost the push path.
-      builder.events(
-          new io.linkgate.server.internal.ops.MicrometerRouterEvents(
-              new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                  io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)));
-    }
-    this.router = builder.build();
+    this.router = withMetricsIfAsked(builder).build();
     Injector injector = Guice.createInjector(new TcpTransportProvider().module());
     Map<String, DownlinkTransport.Factory> factories =
         injector.getInstance(Key.get(new TypeLiteral<Map<String, DownlinkTransport.Factory>>() {}));

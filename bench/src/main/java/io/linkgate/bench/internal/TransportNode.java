@@ -74,7 +74,7 @@ public final class TransportNode implements PushTarget {
               LimitsConfig.DEFAULT_HANDSHAKES_PER_SECOND_PER_ADDRESS)
           .sendRate(UNREACHED_SENDS_PER_SECOND, (int) UNREACHED_SENDS_PER_SECOND);
     }
-    this.router = builder.build();
+    this.router = LinkgateNode.withMetricsIfAsked(builder).build();
     Injector injector = Guice.createInjector(provider.module());
     Map<String, DownlinkTransport.Factory> downFactories =
         injector.getInstance(Key.get(new TypeLiteral<Map<String, DownlinkTransport.Factory>>() {}));
