@@ -413,7 +413,7 @@ public final class Router implements SessionHandler, AutoCloseable {
      * {@code limits.sends-per-second}).
      */
     public Builder sendRate(double perSecond, int burst) {
-      if (!(perSecond > 0) || burst < 1) {
+      if (!(perSecond > 0) || Double.isInfinite(perSecond) || burst < 1) {
         throw new IllegalArgumentException("sendRate needs perSecond > 0 and burst >= 1, got " + perSecond + ", " + burst);
       }
       this.sendsPerSecond = perSecond;
@@ -428,8 +428,8 @@ public final class Router implements SessionHandler, AutoCloseable {
      * a carrier's NAT or an office proxy: set them generously.
      */
     public Builder addressLimits(int sessions, double handshakesPerSecond) {
-      if (sessions < 0 || !(handshakesPerSecond >= 0)) {
-        throw new IllegalArgumentException("address limits must be 0 (none) or positive");
+      if (sessions < 0 || !(handshakesPerSecond >= 0) || Double.isInfinite(handshakesPerSecond)) {
+        throw new IllegalArgumentException("address limits must be 0 (none) or positive and finite");
       }
       this.sessionsPerAddress = sessions;
       this.handshakesPerSecondPerAddress = handshakesPerSecond;

@@ -2,9 +2,12 @@ package io.linkgate.router.internal;
 
 import io.linkgate.api.GatewayException;
 import io.linkgate.api.proto.ErrorCode;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,10 +25,10 @@ import java.util.function.LongSupplier;
  * sessions and a lock on the bucket for every request cost about a microsecond a gRPC call.)
  *
  * <p>Memory: one entry per address seen, dropped by a sweep once it holds no session and its
- * bucket is full again. A sweep runs when the entries have doubled since the last one, so its cost
- * is a constant share of each new address; past {@value #MAX_ADDRESSES} entries it also drops
- * entries that are not yet full (those addresses get a fresh bucket). Entries with a session open
- * are kept: their number is bounded by the sessions the transports admit.
+ * bucket is full again. A sweep runs when the entries have about doubled since the last one, so its
+ * cost is a constant share of each new address; near {@value #MAX_ADDRESSES} entries it also drops
+ * entries whose bucket is not yet full (those addresses get a fresh bucket). Entries with a session
+ * open are kept: their number is bounded by the sessions the transports admit.
  */
 final class AddressLimits {
   static final int MAX_ADDRESSES = 200_000;
@@ -40,6 +43,7 @@ final class AddressLimits {
   private final LongSupplier nanoClock;
   private final ConcurrentHashMap<String, Address> addresses = new ConcurrentHashMap<>();
   private final AtomicBoolean sweeping = new AtomicBoolean();
+  private final AtomicLong sweeps = new AtomicLong();
   private volatile int sweepAt = MIN_SWEEP_SIZE;
 
   /**
@@ -87,25 +91,36 @@ final class AddressLimits {
   private Runnable admit(String remote, boolean counted) {
     String address = addressOf(remote);
     long now = nanoClock.getAsLong();
-    Address a = entry(address, now);
-    if (handshakesPerNano > 0) {
-      a.handshake(now, counted);
-    }
     if (maxSessions <= 0) {
+      if (handshakesPerNano > 0) {
+        entry(address, now).handshake(now, counted);
+      }
       return null;
     }
+    // The session is counted first: an entry holding one is never swept, so the handshake below
+    // spends its token on the entry that stays, not on one retired meanwhile.
+    Address a = entry(address, now);
     int n;
     while ((n = a.sessions.incrementAndGet()) <= 0) {
       addresses.remove(address, a); // swept meanwhile: its count is no longer the address's
       a = entry(address, now);
     }
-    if (n > maxSessions) {
-      a.sessions.decrementAndGet();
-      throw new GatewayException(
-          ErrorCode.RATE_LIMITED, "more than " + maxSessions + " sessions from your address");
+    Slot slot = new Slot(a);
+    try {
+      if (handshakesPerNano > 0) {
+        a.handshake(now, counted);
+      }
+      if (n > maxSessions) {
+        throw new GatewayException(
+            ErrorCode.RATE_LIMITED, "more than " + maxSessions + " sessions from your address");
+      }
+    } catch (GatewayException e) {
+      slot.run();
+      throw e;
     }
-    return new Slot(a);
+    return slot;
   }
+
 
   /** The address's entry, made if it has none. */
   private Address entry(String address, long now) {
@@ -126,24 +141,37 @@ final class AddressLimits {
 
   /**
    * Drops the entries of addresses with no session whose bucket is full again (they are as a new
-   * address would be), and past {@link #MAX_ADDRESSES} those with no session at all. One sweep at a
-   * time; the next when the entries have doubled.
+   * address would be); if {@link #MAX_ADDRESSES} or more are left, drops entries with no session
+   * in the map's order until a sixteenth of the bound is free. One sweep at a time; the next once
+   * the entries have grown by as many as are left (at least {@link #MIN_SWEEP_SIZE}, at most a
+   * quarter of the bound) or reach the bound, so each new address pays a constant share of the
+   * sweeps, even when entries holding sessions fill the bound.
    */
   private void sweep(long now) {
     if (!sweeping.compareAndSet(false, true)) {
       return;
     }
     try {
+      sweeps.incrementAndGet();
       addresses.entrySet().removeIf(e -> e.getValue().retireIfIdle(now, false));
-      if (addresses.size() >= MAX_ADDRESSES) {
-        addresses.entrySet().removeIf(e -> e.getValue().retireIfIdle(now, true));
+      Iterator<Map.Entry<String, Address>> rest = addresses.entrySet().iterator();
+      while (addresses.size() >= MAX_ADDRESSES - MAX_ADDRESSES / 16 && rest.hasNext()) {
+        Map.Entry<String, Address> e = rest.next();
+        if (e.getValue().retireIfIdle(now, true)) {
+          // Only if still this entry: an opener that met it retired may have made a fresh one.
+          addresses.remove(e.getKey(), e.getValue());
+        }
       }
       int left = addresses.size();
-      sweepAt = Math.max(left + MIN_SWEEP_SIZE, Math.min(MAX_ADDRESSES, 2 * left));
+      int next = left + Math.max(MIN_SWEEP_SIZE, Math.min(left, MAX_ADDRESSES / 4));
+      // Never past the bound while this sweep could still make room under it; past it only when
+      // entries holding sessions fill it, and then a quarter of it later.
+      sweepAt = left < MAX_ADDRESSES - MAX_ADDRESSES / 16 ? Math.min(next, MAX_ADDRESSES) : next;
     } finally {
       sweeping.set(false);
     }
   }
+
 
   /** Sessions open now from {@code remote}'s address (for tests). */
   int openFrom(String remote) {
@@ -154,6 +182,11 @@ final class AddressLimits {
   /** Addresses with an entry now (for tests of the bound). */
   int size() {
     return addresses.size();
+  }
+
+  /** Sweeps made so far (for tests of their schedule). */
+  long sweeps() {
+    return sweeps.get();
   }
 
   /** One address: its sessions and its handshake bucket. */
@@ -215,9 +248,13 @@ final class AddressLimits {
       return sessions.compareAndSet(0, RETIRED);
     }
 
+    /** Tops up for the time since the last top-up; a clock read before a later one adds nothing. */
     private void refill(long now) {
-      tokens = Math.min(burst, tokens + (now - at) * handshakesPerNano);
-      at = now;
+      long elapsed = now - at;
+      if (elapsed > 0) {
+        tokens = Math.min(burst, tokens + elapsed * handshakesPerNano);
+        at = now;
+      }
     }
 
     /** Notes when the bucket will next hold a whole token, if it holds none now. */

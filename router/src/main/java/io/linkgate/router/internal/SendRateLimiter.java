@@ -15,8 +15,9 @@ import java.util.function.LongSupplier;
  * send takes a token, and a cache that records each read for its expiry spent more on that than
  * the bucket itself costs. A sweep drops the buckets that are full again (a new bucket is the
  * same), and past {@value #MAX_USERS} a slice of the others too (those users get a full bucket
- * early, which is the cost of the bound). A send that takes its token from a bucket as the sweep
- * drops it is not counted in the new one: one send more, once, for a user idle until then.
+ * early, which is the cost of the bound). A send that takes its token from a bucket just as a
+ * sweep drops it (its user idle until then) is not counted in the bucket made next: the sends in
+ * flight at that moment go free, once.
  */
 final class SendRateLimiter {
   static final int MAX_USERS = 200_000;
@@ -107,9 +108,13 @@ final class SendRateLimiter {
       return tokens >= burst;
     }
 
+    /** Tops up for the time since the last top-up; a clock read before a later one adds nothing. */
     private void refill(long now, double perNano, int burst) {
-      tokens = Math.min(burst, tokens + (now - at) * perNano);
-      at = now;
+      long elapsed = now - at;
+      if (elapsed > 0) {
+        tokens = Math.min(burst, tokens + elapsed * perNano);
+        at = now;
+      }
     }
   }
 }

@@ -27,7 +27,7 @@ class AddressLimitsInternalsTest {
     AddressLimits limits = new AddressLimits(10, 5, nanos::get);
     for (int i = 0; i < 50_000; i++) {
       limits.admit(remote(i)).run();
-      nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1)); // each bucket is full again after 2 s
+      nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1)); // a spent token is back after 200 ms
     }
     assertThat(limits.size()).isLessThanOrEqualTo(2 * 2_000 + AddressLimits.MIN_SWEEP_SIZE);
   }
@@ -75,26 +75,68 @@ class AddressLimitsInternalsTest {
   }
 
   @Test
-  void sessionCountsStayExactWhileSweepsRetireOtherAddressesConcurrently() throws Exception {
-    AddressLimits limits = new AddressLimits(4, 0, System::nanoTime);
-    String proxy = "/172.16.0.1:8000";
+  void anAddressSweptWhileItHoldsNoSessionIsCountedAfreshWhenItComesBack() {
+    AddressLimits limits = new AddressLimits(2, 0, nanos::get);
+    String proxy = "/172.16.0.9:8000";
+    limits.admitUplink(proxy).run();
+    long before = limits.sweeps();
+    for (int i = 0; limits.sweeps() == before; i++) {
+      limits.admit(remote(i)).run();
+    }
+    assertThat(limits.size()).isLessThan(AddressLimits.MIN_SWEEP_SIZE); // the proxy's entry went too
+    Runnable one = limits.admitUplink(proxy);
+    Runnable two = limits.admitUplink(proxy);
+    assertThat(limits.openFrom(proxy)).isEqualTo(2);
+    assertThatThrownBy(() -> limits.admitUplink(proxy)).isInstanceOf(GatewayException.class);
+    one.run();
+    two.run();
+    assertThat(limits.openFrom(proxy)).isZero();
+  }
+
+  @Test
+  void sweepsStayRareWhenSessionsHoldMoreAddressesThanTheBound() {
+    AddressLimits limits = new AddressLimits(1, 0, nanos::get);
+    List<Runnable> held = new ArrayList<>();
+    for (int i = 0; i < AddressLimits.MAX_ADDRESSES + 5_000; i++) {
+      held.add(limits.admit(remote(i)));
+    }
+    long before = limits.sweeps();
+    for (int i = 0; i < 100_000; i++) {
+      limits.admit("/192.168." + (i >>> 8 & 255) + "." + (i & 255) + ":1").run();
+    }
+    // Each sweep visits every entry: one every quarter of the bound at most, not one every
+    // thousand new addresses.
+    assertThat(limits.sweeps() - before).isBetween(1L, 4L);
+    assertThat(limits.openFrom(remote(0))).isEqualTo(1);
+    held.forEach(Runnable::run);
+    assertThat(limits.openFrom(remote(0))).isZero();
+  }
+
+  @Test
+  void sessionCountsStayExactWhileSweepsRetireEntriesConcurrently() throws Exception {
+    AddressLimits limits = new AddressLimits(3, 0, System::nanoTime);
     AtomicBoolean stop = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(5);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
+      String proxy = "/172.16.0." + t + ":8000"; // each thread alone on its address
       threads.add(
           new Thread(
               () -> {
                 try {
-                  // Four threads holding one session each never exceed the bound of four, and
-                  // a session held is always in the count of the address's entry.
-                  for (int i = 0; i < 200_000 && failure.get() == null; i++) {
-                    Runnable slot = limits.admitUplink(proxy);
-                    if (limits.openFrom(proxy) < 1) {
-                      throw new AssertionError("a session held is not counted");
+                  // Three sessions held, then let go: between rounds the entry holds none and a
+                  // sweep may retire it while this thread is about to count a session on it.
+                  for (int i = 0; i < 100_000 && failure.get() == null; i++) {
+                    Runnable a = limits.admitUplink(proxy);
+                    Runnable b = limits.admitUplink(proxy);
+                    Runnable c = limits.admitUplink(proxy);
+                    if (limits.openFrom(proxy) != 3) {
+                      throw new AssertionError("3 sessions held, " + limits.openFrom(proxy) + " counted");
                     }
-                    slot.run();
+                    a.run();
+                    b.run();
+                    c.run();
                   }
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
@@ -107,8 +149,7 @@ class AddressLimitsInternalsTest {
         new Thread(
             () -> {
               try {
-                // New addresses, each with its session closed at once: sweeps keep running, and
-                // the proxy's entry, often at zero sessions, is retired and made again.
+                // New addresses, each with its session closed at once: sweeps keep running.
                 for (int i = 0; !stop.get() && failure.get() == null; i++) {
                   limits.admit(remote(i % 1_000_000)).run();
                 }
@@ -125,13 +166,16 @@ class AddressLimitsInternalsTest {
     stop.set(true);
     assertThat(done.await(1, TimeUnit.MINUTES)).isTrue();
     assertThat(failure.get()).isNull();
-    assertThat(limits.openFrom(proxy)).isZero();
-    List<Runnable> held = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      held.add(limits.admitUplink(proxy));
+    assertThat(limits.sweeps()).isPositive();
+    for (int t = 0; t < 4; t++) {
+      String proxy = "/172.16.0." + t + ":8000";
+      assertThat(limits.openFrom(proxy)).isZero();
+      List<Runnable> held = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        held.add(limits.admitUplink(proxy));
+      }
+      assertThatThrownBy(() -> limits.admitUplink(proxy)).isInstanceOf(GatewayException.class);
+      held.forEach(Runnable::run);
     }
-    assertThatThrownBy(() -> limits.admitUplink(proxy)).isInstanceOf(GatewayException.class);
-    held.forEach(Runnable::run);
-    assertThat(limits.openFrom(proxy)).isZero();
   }
 }
