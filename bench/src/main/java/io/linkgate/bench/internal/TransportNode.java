@@ -42,6 +42,18 @@ public final class TransportNode implements PushTarget {
   /** The send rate with {@link #NODE_LIMITS_PROPERTY}: never reached by a benchmark. */
   static final double UNREACHED_SENDS_PER_SECOND = 1e9;
 
+  /** With {@link #NODE_LIMITS_PROPERTY} set, {@code builder} with the node's limits; else as it is. */
+  static Router.Builder withNodeLimitsIfAsked(Router.Builder builder) {
+    if (Boolean.getBoolean(NODE_LIMITS_PROPERTY)) {
+      builder
+          .addressLimits(
+              LimitsConfig.DEFAULT_SESSIONS_PER_ADDRESS,
+              LimitsConfig.DEFAULT_HANDSHAKES_PER_SECOND_PER_ADDRESS)
+          .sendRate(UNREACHED_SENDS_PER_SECOND, (int) UNREACHED_SENDS_PER_SECOND);
+    }
+    return builder;
+  }
+
   private final Router router;
   private final DownlinkTransport downlinks;
   private final UplinkTransport uplinks;
@@ -67,14 +79,7 @@ public final class TransportNode implements PushTarget {
     if (sends == LinkgateSends.ACK_ONLY) {
       builder.businessHandler(new AckOnlyHandler("bench"));
     }
-    if (Boolean.getBoolean(NODE_LIMITS_PROPERTY)) {
-      builder
-          .addressLimits(
-              LimitsConfig.DEFAULT_SESSIONS_PER_ADDRESS,
-              LimitsConfig.DEFAULT_HANDSHAKES_PER_SECOND_PER_ADDRESS)
-          .sendRate(UNREACHED_SENDS_PER_SECOND, (int) UNREACHED_SENDS_PER_SECOND);
-    }
-    this.router = LinkgateNode.withMetricsIfAsked(builder).build();
+    this.router = LinkgateNode.withMetricsIfAsked(withNodeLimitsIfAsked(builder)).build();
     Injector injector = Guice.createInjector(provider.module());
     Map<String, DownlinkTransport.Factory> downFactories =
         injector.getInstance(Key.get(new TypeLiteral<Map<String, DownlinkTransport.Factory>>() {}));
