@@ -121,7 +121,6 @@ final class AddressLimits {
     return slot;
   }
 
-
   /** The address's entry, made if it has none. */
   private Address entry(String address, long now) {
     Address a = addresses.get(address);
@@ -141,8 +140,8 @@ final class AddressLimits {
 
   /**
    * Drops the entries of addresses with no session whose bucket is full again (they are as a new
-   * address would be); if {@link #MAX_ADDRESSES} or more are left, drops entries with no session
-   * in the map's order until a sixteenth of the bound is free. One sweep at a time; the next once
+   * address would be); if that leaves less than a sixteenth of {@link #MAX_ADDRESSES} free, drops
+   * entries with no session in the map's order until a sixteenth is free. One sweep at a time; the next once
    * the entries have grown by as many as are left (at least {@link #MIN_SWEEP_SIZE}, at most a
    * quarter of the bound) or reach the bound, so each new address pays a constant share of the
    * sweeps, even when entries holding sessions fill the bound.
